@@ -1,0 +1,44 @@
+//! Command-line definitions (clap) turned into validated plans; the only place that
+//! prints or chooses an exit code.
+//!
+//! Exit codes: 0 success, 1 a run that failed or stopped early, 2 invalid input.
+
+#[path = "cli/check.rs"]
+mod check;
+#[path = "cli/run.rs"]
+mod run;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "sim", version, about = "Deterministic simulator of cascading failures in service systems")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario and write summary.json, metrics.csv and run.json.
+    Run(run::RunArgs),
+    /// Validate model or scenario files and explain every problem.
+    Check(check::CheckArgs),
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Check(args) => check::check(args),
+    }
+}
+
+/// Exit code for invalid input.
+pub const INVALID_INPUT: i32 = 2;

@@ -1,0 +1,55 @@
+//! `sim check <file>...`: validate models and scenarios.
+
+use cascade_sim::diag::Diagnostics;
+use cascade_sim::load::read_source;
+use cascade_sim::scenario::{load_model_file, load_scenario};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Model or scenario files (`.ron`).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+/// A scenario names a model and sources; anything else is checked as a model.
+fn looks_like_scenario(path: &Path) -> bool {
+    read_source(path).is_ok_and(|s| {
+        let t = s.text.trim_start();
+        t.starts_with("Scenario") || (t.contains("sources") && t.contains("model"))
+    })
+}
+
+pub fn check_file(path: &Path) -> Result<String, Diagnostics> {
+    if looks_like_scenario(path) {
+        let s = load_scenario(path)?;
+        Ok(format!(
+            "{}: ok — scenario `{}`: model {} ({} services), {} sources, {} simulated, seed {}",
+            path.display(),
+            s.name,
+            s.model_file.display(),
+            s.model.services.len(),
+            s.sources.len(),
+            cascade_sim::spec::units::format_duration(s.duration),
+            s.seed
+        ))
+    } else {
+        let m = load_model_file(path)?;
+        Ok(format!("{}: ok — model with {} services, {} operations, {} call edges", path.display(), m.services.len(), m.operations.len(), m.edges.len()))
+    }
+}
+
+pub fn check(args: CheckArgs) -> i32 {
+    let mut code = 0;
+    for file in &args.files {
+        match check_file(file) {
+            Ok(line) => println!("{line}"),
+            Err(d) => {
+                eprintln!("{d}");
+                code = super::INVALID_INPUT;
+            }
+        }
+    }
+    code
+}

@@ -1,0 +1,173 @@
+//! Diagnostics for bad input: every problem names the file, line:column, the field path
+//! and, where we can guess what was meant, a hint.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem found in a user's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    /// 1-based line and column; `None` when the problem has no single place (an empty file).
+    pub location: Option<(usize, usize)>,
+    /// Field path such as `services.api-gateway.workers`; empty for the whole document.
+    pub path: String,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((line, col)) = self.location {
+            write!(f, ":{line}:{col}")?;
+        }
+        write!(f, ": error")?;
+        if !self.path.is_empty() {
+            write!(f, " in `{}`", self.path)?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// All the problems found in one load; never empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+/// The text of one input file, kept so that semantic errors can point into it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub file: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    pub fn new(file: impl AsRef<Path>, text: impl Into<String>) -> Self {
+        Source { file: file.as_ref().to_path_buf(), text: text.into() }
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+
+    /// Where a quoted name (a map key or a reference) first appears, searching after the
+    /// first occurrence of each `context` in turn, so that `services` → `"db"` finds the
+    /// service definition rather than an earlier mention.
+    pub fn find_quoted(&self, context: &[&str], name: &str) -> Option<(usize, usize)> {
+        let mut from = 0;
+        for c in context {
+            if let Some(i) = self.text[from..].find(c) {
+                from += i + c.len();
+            }
+        }
+        let needle = format!("\"{name}\"");
+        let at = self.text[from..].find(&needle).map(|i| i + from).or_else(|| self.text.find(&needle))?;
+        Some(self.line_col(at))
+    }
+
+    /// Where a field name is first written (`name:`), after the given contexts.
+    pub fn find_field(&self, context: &[&str], field: &str) -> Option<(usize, usize)> {
+        let mut from = 0;
+        for c in context {
+            if let Some(i) = self.text[from..].find(c) {
+                from += i + c.len();
+            }
+        }
+        let rest = &self.text[from..];
+        let mut search = 0;
+        while let Some(i) = rest[search..].find(field) {
+            let at = search + i;
+            let before_ok = at == 0 || !rest.as_bytes()[at - 1].is_ascii_alphanumeric() && rest.as_bytes()[at - 1] != b'_';
+            let after = rest[at + field.len()..].trim_start();
+            if before_ok && after.starts_with(':') {
+                return Some(self.line_col(from + at));
+            }
+            search = at + field.len();
+        }
+        None
+    }
+
+    pub fn error(&self, location: Option<(usize, usize)>, path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { file: self.file.clone(), location, path: path.into(), message: message.into(), hint: None }
+    }
+}
+
+impl Diagnostic {
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// The closest candidate by edit distance, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (wrong.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(wrong, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for j in 0..b.len() {
+            let cost = usize::from(ca != b[j]);
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(did_you_mean("user-profle", ["user-profile", "catalog"]), Some("user-profile"));
+        assert_eq!(did_you_mean("zzz", ["user-profile", "catalog"]), None);
+    }
+
+    #[test]
+    fn finds_positions() {
+        let s = Source::new("m.ron", "Model(\n  services: {\n    \"db\": x\n  }\n)");
+        assert_eq!(s.find_quoted(&["services"], "db"), Some((3, 5)));
+        assert_eq!(s.find_field(&[], "services"), Some((2, 3)));
+    }
+}

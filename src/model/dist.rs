@@ -1,0 +1,210 @@
+//! Service-time distributions, validated and ready to sample in integer nanoseconds.
+
+use rand::Rng;
+use rand_distr::{Distribution, Exp, Gamma, LogNormal, Normal};
+
+/// z such that Φ(z) = 0.99: turns a (median, p99) pair into a log-normal's sigma.
+const Z_99: f64 = 2.326_347_874_040_840_8;
+
+/// Ceiling on any single sample: 100 days. A heavy tail must not overflow the clock.
+const MAX_SAMPLE_NS: f64 = 8.64e15;
+
+#[derive(Debug, Clone)]
+pub enum Dist {
+    Constant(u64),
+    Exponential(Exp<f64>),
+    Uniform { min: u64, max: u64 },
+    LogNormal(LogNormal<f64>),
+    Gamma(Gamma<f64>),
+    /// Normal truncated at zero by resampling.
+    Normal(Normal<f64>),
+    /// Sorted `(cumulative probability in [0, 1], value in ns)` points.
+    Empirical(Vec<(f64, f64)>),
+}
+
+impl Dist {
+    pub fn constant(ns: u64) -> Dist {
+        Dist::Constant(ns)
+    }
+
+    pub fn exponential(mean_ns: u64) -> Result<Dist, String> {
+        if mean_ns == 0 {
+            return Err("an exponential's mean must be greater than 0".into());
+        }
+        Exp::new(1e9 / mean_ns as f64).map(Dist::Exponential).map_err(|e| e.to_string())
+    }
+
+    pub fn uniform(min: u64, max: u64) -> Result<Dist, String> {
+        if min > max {
+            return Err(format!("uniform min ({min} ns) is greater than max ({max} ns)"));
+        }
+        Ok(Dist::Uniform { min, max })
+    }
+
+    pub fn log_normal_from_median_p99(median_ns: u64, p99_ns: u64) -> Result<Dist, String> {
+        if median_ns == 0 {
+            return Err("a log-normal's median must be greater than 0".into());
+        }
+        if p99_ns <= median_ns {
+            return Err("a log-normal's p99 must be greater than its median".into());
+        }
+        let mu = (median_ns as f64 / 1e9).ln();
+        let sigma = ((p99_ns as f64).ln() - (median_ns as f64).ln()) / Z_99;
+        Self::log_normal(mu, sigma)
+    }
+
+    /// `mu` and `sigma` of ln(seconds).
+    pub fn log_normal(mu: f64, sigma: f64) -> Result<Dist, String> {
+        if !mu.is_finite() || !(-50.0..=20.0).contains(&mu) {
+            return Err(format!("mu = {mu} is outside -50..20 (mu is the mean of ln(seconds))"));
+        }
+        if !sigma.is_finite() || sigma <= 0.0 || sigma > 10.0 {
+            return Err(format!("sigma = {sigma} must be in (0, 10]"));
+        }
+        LogNormal::new(mu, sigma).map(Dist::LogNormal).map_err(|e| e.to_string())
+    }
+
+    pub fn gamma(shape: f64, mean_ns: u64) -> Result<Dist, String> {
+        if !shape.is_finite() || shape <= 0.0 || shape > 1e6 {
+            return Err(format!("gamma shape = {shape} must be in (0, 1e6]"));
+        }
+        if mean_ns == 0 {
+            return Err("a gamma's mean must be greater than 0".into());
+        }
+        Gamma::new(shape, mean_ns as f64 / 1e9 / shape).map(Dist::Gamma).map_err(|e| e.to_string())
+    }
+
+    pub fn normal(mean_ns: u64, std_dev_ns: u64) -> Result<Dist, String> {
+        Normal::new(mean_ns as f64 / 1e9, std_dev_ns as f64 / 1e9).map(Dist::Normal).map_err(|e| e.to_string())
+    }
+
+    /// Points are `(percentile 0–100, value ns)`.
+    pub fn empirical(points: &[(f64, u64)]) -> Result<Dist, String> {
+        if points.len() < 2 {
+            return Err("an empirical distribution needs at least two (percentile, value) points".into());
+        }
+        let mut out = Vec::with_capacity(points.len());
+        for (i, &(p, v)) in points.iter().enumerate() {
+            if !p.is_finite() || !(0.0..=100.0).contains(&p) {
+                return Err(format!("point {i}: percentile {p} is outside 0–100"));
+            }
+            if let Some(&(prev_p, prev_v)) = out.last() {
+                if p / 100.0 <= prev_p {
+                    return Err(format!("point {i}: percentiles must increase"));
+                }
+                if (v as f64) < prev_v {
+                    return Err(format!("point {i}: values must not decrease as percentiles increase"));
+                }
+            }
+            out.push((p / 100.0, v as f64));
+        }
+        Ok(Dist::Empirical(out))
+    }
+
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        match self {
+            Dist::Constant(ns) => *ns,
+            Dist::Exponential(e) => to_ns(e.sample(rng)),
+            Dist::Uniform { min, max } => {
+                if min == max {
+                    *min
+                } else {
+                    rng.random_range(*min..=*max)
+                }
+            }
+            Dist::LogNormal(d) => to_ns(d.sample(rng)),
+            Dist::Gamma(d) => to_ns(d.sample(rng)),
+            Dist::Normal(d) => {
+                for _ in 0..64 {
+                    let x = d.sample(rng);
+                    if x >= 0.0 {
+                        return to_ns(x);
+                    }
+                }
+                0
+            }
+            Dist::Empirical(points) => {
+                let u: f64 = rng.random();
+                sample_empirical(points, u)
+            }
+        }
+    }
+}
+
+fn sample_empirical(points: &[(f64, f64)], u: f64) -> u64 {
+    let first = points[0];
+    if u <= first.0 {
+        return first.1 as u64;
+    }
+    for pair in points.windows(2) {
+        let (p0, v0) = pair[0];
+        let (p1, v1) = pair[1];
+        if u <= p1 {
+            let f = (u - p0) / (p1 - p0);
+            return (v0 + f * (v1 - v0)) as u64;
+        }
+    }
+    points[points.len() - 1].1 as u64
+}
+
+#[inline]
+fn to_ns(seconds: f64) -> u64 {
+    let ns = seconds * 1e9;
+    if ns >= MAX_SAMPLE_NS {
+        MAX_SAMPLE_NS as u64
+    } else if ns > 0.0 {
+        ns as u64
+    } else {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_xoshiro::Xoshiro256PlusPlus;
+
+    fn mean_of(d: &Dist) -> f64 {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        let n = 200_000;
+        (0..n).map(|_| d.sample(&mut rng) as f64).sum::<f64>() / n as f64 / 1e9
+    }
+
+    #[test]
+    fn means_match_parameters() {
+        assert!((mean_of(&Dist::exponential(1_000_000_000).unwrap()) - 1.0).abs() < 0.01);
+        assert!((mean_of(&Dist::gamma(2.0, 500_000_000).unwrap()) - 0.5).abs() < 0.005);
+        assert!((mean_of(&Dist::uniform(0, 2_000_000).unwrap()) - 0.001).abs() < 0.00002);
+    }
+
+    #[test]
+    fn log_normal_hits_median_and_p99() {
+        let d = Dist::log_normal_from_median_p99(2_000_000, 10_000_000).unwrap();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+        let mut v: Vec<u64> = (0..100_000).map(|_| d.sample(&mut rng)).collect();
+        v.sort_unstable();
+        let median = v[50_000] as f64;
+        let p99 = v[99_000] as f64;
+        assert!((median / 2e6 - 1.0).abs() < 0.03, "median {median}");
+        assert!((p99 / 1e7 - 1.0).abs() < 0.05, "p99 {p99}");
+    }
+
+    #[test]
+    fn empirical_interpolates() {
+        let d = Dist::empirical(&[(0.0, 0), (50.0, 10), (100.0, 30)]).unwrap();
+        let Dist::Empirical(points) = &d else { unreachable!() };
+        assert_eq!(sample_empirical(points, 0.25), 5);
+        assert_eq!(sample_empirical(points, 0.75), 20);
+        assert!(Dist::empirical(&[(50.0, 10), (40.0, 20)]).is_err());
+    }
+
+    #[test]
+    fn bad_parameters_are_refused() {
+        assert!(Dist::exponential(0).is_err());
+        assert!(Dist::log_normal(f64::NAN, 1.0).is_err());
+        assert!(Dist::gamma(-1.0, 5).is_err());
+        assert!(Dist::uniform(5, 1).is_err());
+    }
+}

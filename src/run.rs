@@ -1,0 +1,27 @@
+//! Running a scenario from start to end, in slices, so that a caller can report progress
+//! and enforce a wall-clock limit without the engine ever reading the clock.
+
+use crate::engine::{Limits, RunResult, Simulation};
+use crate::scenario::Scenario;
+
+/// How many events run between two calls of the progress hook.
+pub const SLICE_EVENTS: u64 = 1 << 20;
+
+/// Run to the end. `between_slices` sees the fraction of simulated time done and may
+/// return a reason to stop early (a wall-clock limit, an interrupt).
+pub fn run_scenario(scenario: &Scenario, limits: Limits, mut between_slices: impl FnMut(f64) -> Option<String>) -> RunResult {
+    let mut sim = Simulation::new(scenario, limits);
+    while !sim.run_for(SLICE_EVENTS) {
+        let done = sim.now() as f64 / scenario.duration as f64;
+        if let Some(reason) = between_slices(done) {
+            sim.stop(reason);
+            break;
+        }
+    }
+    sim.finish()
+}
+
+/// Run to the end with default limits and no progress reporting.
+pub fn run_quietly(scenario: &Scenario) -> RunResult {
+    run_scenario(scenario, Limits::default(), |_| None)
+}

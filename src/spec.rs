@@ -1,0 +1,12 @@
+//! Serde types that mirror the RON files exactly, before any validation.
+//!
+//! Every struct denies unknown fields so that a typo is an error with the list of allowed
+//! names, never a silently ignored setting. Defaults live here; meaning lives in `model`.
+
+pub mod model;
+pub mod scenario;
+pub mod units;
+
+pub use model::*;
+pub use scenario::*;
+pub use units::{Bytes, Dur};

@@ -1,0 +1,122 @@
+//! The model file: services, their operations, and the clients on call edges.
+
+use super::units::Dur;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A whole topology. Maps are ordered by name so that ids never depend on hashing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename = "Model", deny_unknown_fields)]
+pub struct ModelSpec {
+    pub services: BTreeMap<String, ServiceSpec>,
+    #[serde(default)]
+    pub calls: BTreeMap<String, ClientSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename = "Service", deny_unknown_fields)]
+pub struct ServiceSpec {
+    #[serde(default = "one")]
+    pub replicas: u32,
+    pub workers: u32,
+    #[serde(default)]
+    pub queue: QueueSpec,
+    pub operations: BTreeMap<String, Vec<StepSpec>>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename = "Queue", deny_unknown_fields)]
+pub struct QueueSpec {
+    /// Requests waiting for a worker, per replica; absent means unbounded.
+    #[serde(default)]
+    pub capacity: Option<u64>,
+    #[serde(default)]
+    pub discipline: Discipline,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum Discipline {
+    #[default]
+    Fifo,
+    Lifo,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub enum StepSpec {
+    Work(DistSpec),
+    Call(String),
+    Parallel(Vec<StepSpec>),
+    Maybe(f64, Box<StepSpec>),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub enum DistSpec {
+    Constant(Dur),
+    Exponential {
+        mean: Dur,
+    },
+    Uniform {
+        min: Dur,
+        max: Dur,
+    },
+    LogNormal {
+        median: Dur,
+        p99: Dur,
+    },
+    /// Parameters of the underlying normal of ln(seconds).
+    LogNormalMuSigma {
+        mu: f64,
+        sigma: f64,
+    },
+    Gamma {
+        shape: f64,
+        mean: Dur,
+    },
+    /// Normal truncated at zero.
+    Normal {
+        mean: Dur,
+        std_dev: Dur,
+    },
+    /// Percentile (0–100) → value, interpolated linearly between the points given.
+    Empirical(Vec<(f64, Dur)>),
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename = "Client", deny_unknown_fields)]
+pub struct ClientSpec {
+    /// Per-try timeout; absent means the caller waits for ever.
+    #[serde(default)]
+    pub timeout: Option<Dur>,
+    /// Connection pool per caller replica; absent means unlimited connections.
+    #[serde(default)]
+    pub pool: Option<PoolSpec>,
+    #[serde(default)]
+    pub balancer: Balancer,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename = "Pool", deny_unknown_fields)]
+pub struct PoolSpec {
+    pub size: u32,
+    /// How long a caller waits for a free connection before failing (HikariCP's
+    /// `connectionTimeout`, 30 s by default). `"0s"` fails at once.
+    #[serde(default = "hikari_connection_timeout")]
+    pub acquire_timeout: Dur,
+}
+
+fn hikari_connection_timeout() -> Dur {
+    Dur(30_000_000_000)
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum Balancer {
+    #[default]
+    RoundRobin,
+    Random,
+    LeastOutstanding,
+    PowerOfTwoChoices,
+}
