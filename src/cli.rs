@@ -11,7 +11,11 @@ mod run;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "sim", version, about = "Deterministic simulator of cascading failures in service systems")]
+#[command(
+    name = "sim",
+    version,
+    about = "Deterministic simulator of cascading failures in service systems"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

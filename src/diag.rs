@@ -67,7 +67,10 @@ pub struct Source {
 
 impl Source {
     pub fn new(file: impl AsRef<Path>, text: impl Into<String>) -> Self {
-        Source { file: file.as_ref().to_path_buf(), text: text.into() }
+        Source {
+            file: file.as_ref().to_path_buf(),
+            text: text.into(),
+        }
     }
 
     /// 1-based line and column of a byte offset.
@@ -89,7 +92,10 @@ impl Source {
             }
         }
         let needle = format!("\"{name}\"");
-        let at = self.text[from..].find(&needle).map(|i| i + from).or_else(|| self.text.find(&needle))?;
+        let at = self.text[from..]
+            .find(&needle)
+            .map(|i| i + from)
+            .or_else(|| self.text.find(&needle))?;
         Some(self.line_col(at))
     }
 
@@ -105,7 +111,9 @@ impl Source {
         let mut search = 0;
         while let Some(i) = rest[search..].find(field) {
             let at = search + i;
-            let before_ok = at == 0 || !rest.as_bytes()[at - 1].is_ascii_alphanumeric() && rest.as_bytes()[at - 1] != b'_';
+            let before_ok = at == 0
+                || !rest.as_bytes()[at - 1].is_ascii_alphanumeric()
+                    && rest.as_bytes()[at - 1] != b'_';
             let after = rest[at + field.len()..].trim_start();
             if before_ok && after.starts_with(':') {
                 return Some(self.line_col(from + at));
@@ -115,8 +123,19 @@ impl Source {
         None
     }
 
-    pub fn error(&self, location: Option<(usize, usize)>, path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { file: self.file.clone(), location, path: path.into(), message: message.into(), hint: None }
+    pub fn error(
+        &self,
+        location: Option<(usize, usize)>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            file: self.file.clone(),
+            location,
+            path: path.into(),
+            message: message.into(),
+            hint: None,
+        }
     }
 }
 
@@ -128,7 +147,10 @@ impl Diagnostic {
 }
 
 /// The closest candidate by edit distance, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (wrong.chars().count() / 3).max(2);
     candidates
         .into_iter()
@@ -160,7 +182,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("user-profle", ["user-profile", "catalog"]), Some("user-profile"));
+        assert_eq!(
+            did_you_mean("user-profle", ["user-profile", "catalog"]),
+            Some("user-profile")
+        );
         assert_eq!(did_you_mean("zzz", ["user-profile", "catalog"]), None);
     }
 

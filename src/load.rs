@@ -18,14 +18,30 @@ pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
         message,
         hint: Some(hint.to_string()),
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read file: {e}"), "check the path; relative model paths are resolved from the scenario's folder"))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        fail(
+            format!("cannot read file: {e}"),
+            "check the path; relative model paths are resolved from the scenario's folder",
+        )
+    })?;
     if meta.is_dir() {
-        return Err(fail("is a directory, not a file".into(), "name a .ron file"));
+        return Err(fail(
+            "is a directory, not a file".into(),
+            "name a .ron file",
+        ));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(fail(format!("file is {} bytes, more than the 16 MiB limit", meta.len()), "a model or scenario is a small text file"));
+        return Err(fail(
+            format!("file is {} bytes, more than the 16 MiB limit", meta.len()),
+            "a model or scenario is a small text file",
+        ));
     }
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read file: {e}"), "check the path and its permissions"))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        fail(
+            format!("cannot read file: {e}"),
+            "check the path and its permissions",
+        )
+    })?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source::new(path, text)),
         Err(e) => {
@@ -33,7 +49,9 @@ pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
             let text = String::from_utf8_lossy(&e.into_bytes()[..valid]).into_owned();
             let source = Source::new(path, text);
             let at = source.line_col(valid);
-            Err(source.error(Some(at), "", "file is not UTF-8 text (binary data?)").with_hint("models and scenarios are RON text files"))
+            Err(source
+                .error(Some(at), "", "file is not UTF-8 text (binary data?)")
+                .with_hint("models and scenarios are RON text files"))
         }
     }
 }
@@ -41,7 +59,9 @@ pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
 /// Parse RON text into `T`, reporting the field path and position of the first error.
 pub fn parse_ron<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
     if source.text.trim().is_empty() {
-        return Err(source.error(None, "", "file is empty").with_hint("see docs/model-format.md for a complete example"));
+        return Err(source
+            .error(None, "", "file is empty")
+            .with_hint("see docs/model-format.md for a complete example"));
     }
     let mut de = ron::Deserializer::from_str(&source.text).map_err(|e| spanned(source, "", e))?;
     let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
@@ -53,7 +73,8 @@ pub fn parse_ron<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> 
             return Err(spanned(source, &path, spanned_err));
         }
     };
-    de.end().map_err(|e| spanned(source, "", de.span_error(e)))?;
+    de.end()
+        .map_err(|e| spanned(source, "", de.span_error(e)))?;
     Ok(value)
 }
 

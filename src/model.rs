@@ -70,15 +70,24 @@ pub struct Pool {
 
 impl Model {
     pub fn service_id(&self, name: &str) -> Option<ServiceId> {
-        self.services.iter().position(|s| s.name == name).map(|i| i as ServiceId)
+        self.services
+            .iter()
+            .position(|s| s.name == name)
+            .map(|i| i as ServiceId)
     }
 
     pub fn operation_id(&self, full_name: &str) -> Option<OpId> {
-        self.operations.iter().position(|o| o.name == full_name).map(|i| i as OpId)
+        self.operations
+            .iter()
+            .position(|o| o.name == full_name)
+            .map(|i| i as OpId)
     }
 
     pub fn edge_id(&self, caller: ServiceId, callee: ServiceId) -> Option<EdgeId> {
-        self.edges.iter().position(|e| e.caller == caller && e.callee == callee).map(|i| i as EdgeId)
+        self.edges
+            .iter()
+            .position(|e| e.caller == caller && e.callee == callee)
+            .map(|i| i as EdgeId)
     }
 }
 

@@ -15,7 +15,12 @@ pub enum Cause {
 
 impl Cause {
     pub const COUNT: usize = 4;
-    pub const ALL: [Cause; Cause::COUNT] = [Cause::Rejected, Cause::Timeout, Cause::PoolTimeout, Cause::Downstream];
+    pub const ALL: [Cause; Cause::COUNT] = [
+        Cause::Rejected,
+        Cause::Timeout,
+        Cause::PoolTimeout,
+        Cause::Downstream,
+    ];
 
     /// The name used in `summary.json`, `metrics.csv` and tables.
     pub fn name(self) -> &'static str {

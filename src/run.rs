@@ -9,7 +9,11 @@ pub const SLICE_EVENTS: u64 = 1 << 20;
 
 /// Run to the end. `between_slices` sees the fraction of simulated time done and may
 /// return a reason to stop early (a wall-clock limit, an interrupt).
-pub fn run_scenario(scenario: &Scenario, limits: Limits, mut between_slices: impl FnMut(f64) -> Option<String>) -> RunResult {
+pub fn run_scenario(
+    scenario: &Scenario,
+    limits: Limits,
+    mut between_slices: impl FnMut(f64) -> Option<String>,
+) -> RunResult {
     let mut sim = Simulation::new(scenario, limits);
     while !sim.run_for(SLICE_EVENTS) {
         let done = sim.now() as f64 / scenario.duration as f64;

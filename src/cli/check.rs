@@ -36,7 +36,13 @@ pub fn check_file(path: &Path) -> Result<String, Diagnostics> {
         ))
     } else {
         let m = load_model_file(path)?;
-        Ok(format!("{}: ok — model with {} services, {} operations, {} call edges", path.display(), m.services.len(), m.operations.len(), m.edges.len()))
+        Ok(format!(
+            "{}: ok — model with {} services, {} operations, {} call edges",
+            path.display(),
+            m.services.len(),
+            m.operations.len(),
+            m.edges.len()
+        ))
     }
 }
 

@@ -54,19 +54,35 @@ pub fn run(args: RunArgs) -> i32 {
     }
     if let Some(d) = args.duration {
         if d == 0 || d <= scenario.warmup {
-            eprintln!("error: --duration {} must be longer than the warm-up ({})", format_duration(d), format_duration(scenario.warmup));
+            eprintln!(
+                "error: --duration {} must be longer than the warm-up ({})",
+                format_duration(d),
+                format_duration(scenario.warmup)
+            );
             return super::INVALID_INPUT;
         }
         scenario.duration = d;
     }
-    let out = args.out.clone().unwrap_or_else(|| Path::new("reports").join(&scenario.name));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("reports").join(&scenario.name));
     if let Err(msg) = claim_output_dir(&out, &scenario.name) {
         eprintln!("error: {msg}");
         return super::INVALID_INPUT;
     }
-    let limits = Limits { max_events: args.max_events.unwrap_or(u64::MAX), max_in_flight: args.max_in_flight };
+    let limits = Limits {
+        max_events: args.max_events.unwrap_or(u64::MAX),
+        max_in_flight: args.max_in_flight,
+    };
     let started = Instant::now();
-    let result = simulate(&scenario, limits, args.quiet, args.max_wall.map(Duration::from_nanos), started);
+    let result = simulate(
+        &scenario,
+        limits,
+        args.quiet,
+        args.max_wall.map(Duration::from_nanos),
+        started,
+    );
     let wall = started.elapsed().as_secs_f64();
     let summary = summarize(&scenario, &result);
     print!("{}", report::service_table(&summary));
@@ -100,19 +116,33 @@ pub fn run(args: RunArgs) -> i32 {
     0
 }
 
-fn simulate(scenario: &Scenario, limits: Limits, quiet: bool, max_wall: Option<Duration>, started: Instant) -> RunResult {
+fn simulate(
+    scenario: &Scenario,
+    limits: Limits,
+    quiet: bool,
+    max_wall: Option<Duration>,
+    started: Instant,
+) -> RunResult {
     let show = !quiet && std::io::stderr().is_terminal();
     let mut shown = false;
     let result = run_scenario(scenario, limits, |done| {
         let elapsed = started.elapsed();
         if show && elapsed > Duration::from_secs(1) {
             let left = elapsed.as_secs_f64() * (1.0 - done) / done.max(1e-9);
-            eprint!("\r  simulating {}: {:>3.0}% · about {:.0}s left   ", scenario.name, done * 100.0, left);
+            eprint!(
+                "\r  simulating {}: {:>3.0}% · about {:.0}s left   ",
+                scenario.name,
+                done * 100.0,
+                left
+            );
             let _ = std::io::stderr().flush();
             shown = true;
         }
         match max_wall {
-            Some(limit) if elapsed > limit => Some(format!("stopped after {} of wall time (--max-wall)", format_duration(limit.as_nanos() as u64))),
+            Some(limit) if elapsed > limit => Some(format!(
+                "stopped after {} of wall time (--max-wall)",
+                format_duration(limit.as_nanos() as u64)
+            )),
             _ => None,
         }
     });
@@ -131,7 +161,10 @@ fn run_json_text(result: &RunResult, wall: f64) -> String {
         "requests_per_second": result.requests as f64 / wall.max(1e-9),
         "version": env!("CARGO_PKG_VERSION"),
     });
-    format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    )
 }
 
 /// Create the output directory, or check that it already belongs to this scenario.
@@ -143,13 +176,27 @@ fn claim_output_dir(dir: &Path, scenario: &str) -> Result<(), String> {
         }
         match std::fs::read_to_string(&marker) {
             Ok(owner) if owner.trim() == scenario => return Ok(()),
-            Ok(owner) => return Err(format!("{} holds the results of scenario `{}`, not `{scenario}`; choose another --out", dir.display(), owner.trim())),
-            Err(_) if std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) => {
-                return Err(format!("{} is not empty and is not a run directory; choose another --out", dir.display()))
+            Ok(owner) => {
+                return Err(format!(
+                    "{} holds the results of scenario `{}`, not `{scenario}`; choose another --out",
+                    dir.display(),
+                    owner.trim()
+                ))
+            }
+            Err(_)
+                if std::fs::read_dir(dir)
+                    .map(|mut d| d.next().is_some())
+                    .unwrap_or(true) =>
+            {
+                return Err(format!(
+                    "{} is not empty and is not a run directory; choose another --out",
+                    dir.display()
+                ))
             }
             Err(_) => {}
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    std::fs::write(&marker, format!("{scenario}\n")).map_err(|e| format!("cannot write {}: {e}", marker.display()))
+    std::fs::write(&marker, format!("{scenario}\n"))
+        .map_err(|e| format!("cannot write {}: {e}", marker.display()))
 }

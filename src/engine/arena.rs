@@ -12,7 +12,12 @@ pub struct Arena<T> {
 
 impl<T> Default for Arena<T> {
     fn default() -> Self {
-        Arena { items: Vec::new(), gens: Vec::new(), free: Vec::new(), live: 0 }
+        Arena {
+            items: Vec::new(),
+            gens: Vec::new(),
+            free: Vec::new(),
+            live: 0,
+        }
     }
 }
 

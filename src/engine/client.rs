@@ -5,7 +5,7 @@
 use super::arena::NONE;
 use super::events::Kind;
 use super::state::{Call, CallState};
-use super::Simulation;
+use super::{next_round_robin, Simulation};
 use crate::outcome::{Cause, Outcome};
 use crate::spec::Balancer;
 use rand::Rng;
@@ -22,7 +22,15 @@ impl Simulation<'_> {
             }
         };
         self.rec.edge(edge).calls += 1;
-        let call = self.calls.alloc(Call { task, edge, op, pool, state: CallState::WaitingPool, wait_start: self.now, result: 0 });
+        let call = self.calls.alloc(Call {
+            task,
+            edge,
+            op,
+            pool,
+            state: CallState::WaitingPool,
+            wait_start: self.now,
+            result: 0,
+        });
         if pool == NONE {
             self.send(call);
             return;
@@ -42,7 +50,8 @@ impl Simulation<'_> {
         }
         let gen = self.calls.gen(call);
         self.pools[pool as usize].waiters.push_back((call, gen));
-        self.queue.schedule(self.now + acquire_timeout, Kind::PoolTimeout, call, gen);
+        self.queue
+            .schedule(self.now + acquire_timeout, Kind::PoolTimeout, call, gen);
     }
 
     /// Send the call's request to a callee replica and arm its per-try timeout.
@@ -55,7 +64,8 @@ impl Simulation<'_> {
         self.rec.edge(edge).attempts += 1;
         let gen = self.calls.gen(call);
         if let Some(timeout) = e.timeout {
-            self.queue.schedule(self.now + timeout, Kind::Timeout, call, gen);
+            self.queue
+                .schedule(self.now + timeout, Kind::Timeout, call, gen);
         }
         self.admit(replica, op, call, gen);
     }
@@ -69,19 +79,16 @@ impl Simulation<'_> {
         }
         let rng = &mut self.edge_rng[edge as usize];
         let local = match e.balancer {
-            Balancer::RoundRobin => {
-                let rr = &mut self.edge_rr[edge as usize];
-                *rr = rr.wrapping_add(1);
-                *rr % n
-            }
+            Balancer::RoundRobin => next_round_robin(&mut self.edge_rr[edge as usize], n),
             Balancer::Random => rng.random_range(0..n),
             Balancer::LeastOutstanding => {
                 // Ties go to the replica after the last one chosen, so that equal replicas
                 // share the load instead of the first one taking it all.
-                let rr = &mut self.edge_rr[edge as usize];
-                *rr = rr.wrapping_add(1);
-                let start = *rr % n;
-                (0..n).map(|i| (start + i) % n).min_by_key(|&i| self.replicas[(first + i) as usize].outstanding).unwrap_or(0)
+                let start = next_round_robin(&mut self.edge_rr[edge as usize], n);
+                (0..n)
+                    .map(|i| (start + i) % n)
+                    .min_by_key(|&i| self.replicas[(first + i) as usize].outstanding)
+                    .unwrap_or(0)
             }
             Balancer::PowerOfTwoChoices => {
                 let a = rng.random_range(0..n);

@@ -23,7 +23,15 @@ impl Simulation<'_> {
             self.reply(caller, caller_gen, Err(Cause::Rejected), service, 0);
             return;
         }
-        let job = self.jobs.alloc(Job { replica, op, caller, caller_gen, arrived: now, started: 0, root_task: NONE });
+        let job = self.jobs.alloc(Job {
+            replica,
+            op,
+            caller,
+            caller_gen,
+            arrived: now,
+            started: 0,
+            root_task: NONE,
+        });
         self.replicas[replica as usize].outstanding += 1;
         self.rec.admitted(service, now);
         if has_worker {
@@ -44,7 +52,15 @@ impl Simulation<'_> {
         let service = r.service;
         self.rec.started(service, now, waited, from_queue);
         let body = self.model.operations[op as usize].body;
-        let task = self.tasks.alloc(Task { job, seq: body, pos: 0, parent: NONE, pending: 0, failed: 0 });
+        let task = self.tasks.alloc(Task {
+            job,
+            service,
+            seq: body,
+            pos: 0,
+            parent: NONE,
+            pending: 0,
+            failed: 0,
+        });
         self.jobs[job].root_task = task;
         self.run_task(task);
     }
@@ -86,6 +102,7 @@ impl Simulation<'_> {
             Ok(()) => 0,
             Err(c) => c as u8 + 1,
         };
-        self.queue.schedule_now(self.now, Kind::Reply, caller, caller_gen);
+        self.queue
+            .schedule_now(self.now, Kind::Reply, caller, caller_gen);
     }
 }

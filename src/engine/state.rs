@@ -21,6 +21,8 @@ pub struct Job {
 #[derive(Clone, Copy)]
 pub struct Task {
     pub job: u32,
+    /// The job's service, kept here to spare two dependent loads on every step.
+    pub service: u32,
     pub seq: u32,
     pub pos: u32,
     /// The task that spawned this one for a `Parallel` branch or a `Maybe` body.
@@ -61,7 +63,12 @@ pub struct Replica {
 
 impl Replica {
     pub fn new(service: u32) -> Self {
-        Replica { service, busy: 0, outstanding: 0, queue: VecDeque::new() }
+        Replica {
+            service,
+            busy: 0,
+            outstanding: 0,
+            queue: VecDeque::new(),
+        }
     }
 }
 
@@ -77,6 +84,10 @@ pub struct PoolState {
 
 impl PoolState {
     pub fn new(size: u32) -> Self {
-        PoolState { size, in_use: 0, waiters: VecDeque::new() }
+        PoolState {
+            size,
+            in_use: 0,
+            waiters: VecDeque::new(),
+        }
     }
 }

@@ -19,7 +19,7 @@ impl Simulation<'_> {
                 self.finish_task(task, Ok(()));
                 return;
             }
-            let service = self.replicas[self.jobs[t.job].replica as usize].service as usize;
+            let service = t.service as usize;
             match *program.node_at(t.seq, t.pos) {
                 Node::Work(dist) => {
                     let d = program.dists[dist as usize].sample(&mut self.service_rng[service]);
@@ -52,8 +52,16 @@ impl Simulation<'_> {
     }
 
     fn spawn(&mut self, parent: u32, seq: u32) {
-        let job = self.tasks[parent].job;
-        let child = self.tasks.alloc(Task { job, seq, pos: 0, parent, pending: 0, failed: 0 });
+        let Task { job, service, .. } = self.tasks[parent];
+        let child = self.tasks.alloc(Task {
+            job,
+            service,
+            seq,
+            pos: 0,
+            parent,
+            pending: 0,
+            failed: 0,
+        });
         self.run_task(child);
     }
 

@@ -13,7 +13,10 @@ const MAX_SAMPLE_NS: f64 = 8.64e15;
 pub enum Dist {
     Constant(u64),
     Exponential(Exp<f64>),
-    Uniform { min: u64, max: u64 },
+    Uniform {
+        min: u64,
+        max: u64,
+    },
     LogNormal(LogNormal<f64>),
     Gamma(Gamma<f64>),
     /// Normal truncated at zero by resampling.
@@ -31,12 +34,16 @@ impl Dist {
         if mean_ns == 0 {
             return Err("an exponential's mean must be greater than 0".into());
         }
-        Exp::new(1e9 / mean_ns as f64).map(Dist::Exponential).map_err(|e| e.to_string())
+        Exp::new(1e9 / mean_ns as f64)
+            .map(Dist::Exponential)
+            .map_err(|e| e.to_string())
     }
 
     pub fn uniform(min: u64, max: u64) -> Result<Dist, String> {
         if min > max {
-            return Err(format!("uniform min ({min} ns) is greater than max ({max} ns)"));
+            return Err(format!(
+                "uniform min ({min} ns) is greater than max ({max} ns)"
+            ));
         }
         Ok(Dist::Uniform { min, max })
     }
@@ -56,12 +63,16 @@ impl Dist {
     /// `mu` and `sigma` of ln(seconds).
     pub fn log_normal(mu: f64, sigma: f64) -> Result<Dist, String> {
         if !mu.is_finite() || !(-50.0..=20.0).contains(&mu) {
-            return Err(format!("mu = {mu} is outside -50..20 (mu is the mean of ln(seconds))"));
+            return Err(format!(
+                "mu = {mu} is outside -50..20 (mu is the mean of ln(seconds))"
+            ));
         }
         if !sigma.is_finite() || sigma <= 0.0 || sigma > 10.0 {
             return Err(format!("sigma = {sigma} must be in (0, 10]"));
         }
-        LogNormal::new(mu, sigma).map(Dist::LogNormal).map_err(|e| e.to_string())
+        LogNormal::new(mu, sigma)
+            .map(Dist::LogNormal)
+            .map_err(|e| e.to_string())
     }
 
     pub fn gamma(shape: f64, mean_ns: u64) -> Result<Dist, String> {
@@ -71,17 +82,23 @@ impl Dist {
         if mean_ns == 0 {
             return Err("a gamma's mean must be greater than 0".into());
         }
-        Gamma::new(shape, mean_ns as f64 / 1e9 / shape).map(Dist::Gamma).map_err(|e| e.to_string())
+        Gamma::new(shape, mean_ns as f64 / 1e9 / shape)
+            .map(Dist::Gamma)
+            .map_err(|e| e.to_string())
     }
 
     pub fn normal(mean_ns: u64, std_dev_ns: u64) -> Result<Dist, String> {
-        Normal::new(mean_ns as f64 / 1e9, std_dev_ns as f64 / 1e9).map(Dist::Normal).map_err(|e| e.to_string())
+        Normal::new(mean_ns as f64 / 1e9, std_dev_ns as f64 / 1e9)
+            .map(Dist::Normal)
+            .map_err(|e| e.to_string())
     }
 
     /// Points are `(percentile 0–100, value ns)`.
     pub fn empirical(points: &[(f64, u64)]) -> Result<Dist, String> {
         if points.len() < 2 {
-            return Err("an empirical distribution needs at least two (percentile, value) points".into());
+            return Err(
+                "an empirical distribution needs at least two (percentile, value) points".into(),
+            );
         }
         let mut out = Vec::with_capacity(points.len());
         for (i, &(p, v)) in points.iter().enumerate() {
@@ -93,7 +110,9 @@ impl Dist {
                     return Err(format!("point {i}: percentiles must increase"));
                 }
                 if (v as f64) < prev_v {
-                    return Err(format!("point {i}: values must not decrease as percentiles increase"));
+                    return Err(format!(
+                        "point {i}: values must not decrease as percentiles increase"
+                    ));
                 }
             }
             out.push((p / 100.0, v as f64));
@@ -194,7 +213,9 @@ mod tests {
     #[test]
     fn empirical_interpolates() {
         let d = Dist::empirical(&[(0.0, 0), (50.0, 10), (100.0, 30)]).unwrap();
-        let Dist::Empirical(points) = &d else { unreachable!() };
+        let Dist::Empirical(points) = &d else {
+            unreachable!()
+        };
         assert_eq!(sample_empirical(points, 0.25), 5);
         assert_eq!(sample_empirical(points, 0.75), 20);
         assert!(Dist::empirical(&[(50.0, 10), (40.0, 20)]).is_err());

@@ -9,10 +9,19 @@ pub type SeqId = u32;
 pub enum Node {
     /// Hold the worker for a sampled time; the index is into `Program::dists`.
     Work(u32),
-    Call { edge: EdgeId, op: OpId },
+    Call {
+        edge: EdgeId,
+        op: OpId,
+    },
     /// Run every branch at once and wait for all; branches are `branch_lists[first..first+count]`.
-    Parallel { first: u32, count: u32 },
-    Maybe { probability: f64, body: SeqId },
+    Parallel {
+        first: u32,
+        count: u32,
+    },
+    Maybe {
+        probability: f64,
+        body: SeqId,
+    },
 }
 
 #[derive(Debug, Clone, Default)]

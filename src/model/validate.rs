@@ -24,17 +24,25 @@ impl Checker<'_> {
             .src
             .find_field(&["services", &format!("\"{service}\"")], field)
             .or_else(|| self.src.find_quoted(&["services"], service));
-        let mut d = self.src.error(loc, format!("services.{service}.{field}"), message);
+        let mut d = self
+            .src
+            .error(loc, format!("services.{service}.{field}"), message);
         d.hint = hint.map(str::to_string);
         self.errors.push(d);
     }
 }
 
 pub fn validate_model(spec: &ModelSpec, src: &Source) -> Result<Model, Diagnostics> {
-    let mut ck = Checker { src, errors: Vec::new() };
+    let mut ck = Checker {
+        src,
+        errors: Vec::new(),
+    };
     if spec.services.is_empty() {
         let loc = src.find_field(&[], "services");
-        ck.errors.push(src.error(loc, "services", "the model has no services").with_hint("add at least one service with an operation"));
+        ck.errors.push(
+            src.error(loc, "services", "the model has no services")
+                .with_hint("add at least one service with an operation"),
+        );
         return Err(Diagnostics(ck.errors));
     }
     let services = check_services(spec, &mut ck);
@@ -45,49 +53,127 @@ pub fn validate_model(spec: &ModelSpec, src: &Source) -> Result<Model, Diagnosti
     let mut bodies = Vec::new();
     for (svc_index, (svc_name, svc)) in spec.services.iter().enumerate() {
         for (op_name, steps) in &svc.operations {
-            let mut cx = Compile { spec, ck: &mut ck, program: &mut program, edges: &mut edges, clients: &clients, svc_index, path: format!("services.{svc_name}.operations.{op_name}"), svc_name, op_name };
+            let mut cx = Compile {
+                spec,
+                ck: &mut ck,
+                program: &mut program,
+                edges: &mut edges,
+                clients: &clients,
+                svc_index,
+                path: format!("services.{svc_name}.operations.{op_name}"),
+                svc_name,
+                op_name,
+            };
             bodies.push(cx.seq(steps));
         }
     }
     for (key, (caller, callee, _)) in &clients {
-        if !edges.iter().any(|e: &Edge| e.caller == *caller && e.callee == *callee) {
+        if !edges
+            .iter()
+            .any(|e: &Edge| e.caller == *caller && e.callee == *callee)
+        {
             let loc = src.find_quoted(&["calls"], key);
-            ck.errors.push(src.error(loc, format!("calls.{key}"), format!("no operation of `{}` calls `{}`, so this client is never used", spec_name(spec, *caller), spec_name(spec, *callee))).with_hint("remove the entry, or add a Call step that uses it"));
+            ck.errors.push(
+                src.error(
+                    loc,
+                    format!("calls.{key}"),
+                    format!(
+                        "no operation of `{}` calls `{}`, so this client is never used",
+                        spec_name(spec, *caller),
+                        spec_name(spec, *callee)
+                    ),
+                )
+                .with_hint("remove the entry, or add a Call step that uses it"),
+            );
         }
     }
-    let operations: Vec<Operation> = operations.into_iter().zip(bodies).map(|((name, service), body)| Operation { name, service, body }).collect();
-    let mut model = Model { services, operations, edges, program, hash: 0 };
+    let operations: Vec<Operation> = operations
+        .into_iter()
+        .zip(bodies)
+        .map(|((name, service), body)| Operation {
+            name,
+            service,
+            body,
+        })
+        .collect();
+    let mut model = Model {
+        services,
+        operations,
+        edges,
+        program,
+        hash: 0,
+    };
     check_cycles(&model, &mut ck);
     if !ck.errors.is_empty() {
         return Err(Diagnostics(ck.errors));
     }
-    model.hash = fnv1a(format!("{:?}|{:?}|{:?}|{:?}", model.services, model.operations, model.edges, model.program).as_bytes());
+    model.hash = fnv1a(
+        format!(
+            "{:?}|{:?}|{:?}|{:?}",
+            model.services, model.operations, model.edges, model.program
+        )
+        .as_bytes(),
+    );
     Ok(model)
 }
 
 fn spec_name(spec: &ModelSpec, id: u32) -> &str {
-    spec.services.keys().nth(id as usize).map_or("?", String::as_str)
+    spec.services
+        .keys()
+        .nth(id as usize)
+        .map_or("?", String::as_str)
 }
 
 fn check_services(spec: &ModelSpec, ck: &mut Checker) -> Vec<Service> {
     let mut out = Vec::new();
     let mut first_op = 0u32;
     for (name, s) in &spec.services {
-        if name.is_empty() || name.contains('/') || name.contains("->") || name.chars().any(char::is_whitespace) {
-            ck.at_service(name, "", format!("`{name}` is not a usable service name"), Some("use letters, digits, '-' and '_' (no '/', spaces or '->')"));
+        if name.is_empty()
+            || name.contains('/')
+            || name.contains("->")
+            || name.chars().any(char::is_whitespace)
+        {
+            ck.at_service(
+                name,
+                "",
+                format!("`{name}` is not a usable service name"),
+                Some("use letters, digits, '-' and '_' (no '/', spaces or '->')"),
+            );
         }
         if s.replicas == 0 || s.replicas > MAX_REPLICAS {
-            ck.at_service(name, "replicas", format!("replicas = {} is outside 1..={MAX_REPLICAS}", s.replicas), None);
+            ck.at_service(
+                name,
+                "replicas",
+                format!("replicas = {} is outside 1..={MAX_REPLICAS}", s.replicas),
+                None,
+            );
         }
         if s.workers == 0 || s.workers > MAX_WORKERS {
-            ck.at_service(name, "workers", format!("workers = {} is outside 1..={MAX_WORKERS}", s.workers), Some("workers is the thread pool size of one replica"));
+            ck.at_service(
+                name,
+                "workers",
+                format!("workers = {} is outside 1..={MAX_WORKERS}", s.workers),
+                Some("workers is the thread pool size of one replica"),
+            );
         }
         if s.operations.is_empty() {
-            ck.at_service(name, "operations", "the service has no operations".into(), Some("add at least one operation, e.g. \"get\": [Work(Exponential(mean: \"5ms\"))]"));
+            ck.at_service(
+                name,
+                "operations",
+                "the service has no operations".into(),
+                Some(
+                    "add at least one operation, e.g. \"get\": [Work(Exponential(mean: \"5ms\"))]",
+                ),
+            );
         }
         for op in s.operations.keys() {
             if op.is_empty() || op.contains('/') {
-                ck.at_service(name, "operations", format!("`{op}` is not a usable operation name"), Some("operation names may not be empty or contain '/'"));
+                ck.at_service(
+                    name,
+                    "operations",
+                    format!("`{op}` is not a usable operation name"),
+                    Some("operation names may not be empty or contain '/'"),
+                );
             }
         }
         let count = s.operations.len() as u32;
@@ -115,7 +201,10 @@ fn list_operations(spec: &ModelSpec) -> Vec<(String, u32)> {
 }
 
 /// `"a -> b"` keys resolved to service ids.
-fn check_clients<'s>(spec: &'s ModelSpec, ck: &mut Checker) -> BTreeMap<String, (u32, u32, &'s ClientSpec)> {
+fn check_clients<'s>(
+    spec: &'s ModelSpec,
+    ck: &mut Checker,
+) -> BTreeMap<String, (u32, u32, &'s ClientSpec)> {
     let names: Vec<&str> = spec.services.keys().map(String::as_str).collect();
     let id_of = |n: &str| names.iter().position(|x| *x == n).map(|i| i as u32);
     let mut out = BTreeMap::new();
@@ -123,7 +212,11 @@ fn check_clients<'s>(spec: &'s ModelSpec, ck: &mut Checker) -> BTreeMap<String, 
         let path = format!("calls.{key}");
         let loc = ck.src.find_quoted(&["calls"], key);
         let Some((a, b)) = key.split_once("->").map(|(a, b)| (a.trim(), b.trim())) else {
-            ck.errors.push(ck.src.error(loc, path, format!("`{key}` is not an edge")).with_hint("write edges as \"caller -> callee\""));
+            ck.errors.push(
+                ck.src
+                    .error(loc, path, format!("`{key}` is not an edge"))
+                    .with_hint("write edges as \"caller -> callee\""),
+            );
             continue;
         };
         let mut ids = [0u32; 2];
@@ -131,7 +224,9 @@ fn check_clients<'s>(spec: &'s ModelSpec, ck: &mut Checker) -> BTreeMap<String, 
             match id_of(name) {
                 Some(id) => ids[slot] = id,
                 None => {
-                    let mut d = ck.src.error(loc, path.clone(), format!("unknown service `{name}`"));
+                    let mut d =
+                        ck.src
+                            .error(loc, path.clone(), format!("unknown service `{name}`"));
                     d.hint = Some(match did_you_mean(name, names.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("services are: {}", names.join(", ")),
@@ -142,12 +237,28 @@ fn check_clients<'s>(spec: &'s ModelSpec, ck: &mut Checker) -> BTreeMap<String, 
         }
         if let Some(t) = client.timeout {
             if t.0 == 0 {
-                ck.errors.push(ck.src.error(loc, format!("{path}.timeout"), "a timeout of 0 fails every call").with_hint("omit `timeout` to wait for ever, or give a positive duration"));
+                ck.errors.push(
+                    ck.src
+                        .error(
+                            loc,
+                            format!("{path}.timeout"),
+                            "a timeout of 0 fails every call",
+                        )
+                        .with_hint("omit `timeout` to wait for ever, or give a positive duration"),
+                );
             }
         }
         if let Some(p) = &client.pool {
             if p.size == 0 || p.size > MAX_POOL_SIZE {
-                ck.errors.push(ck.src.error(loc, format!("{path}.pool.size"), format!("pool size {} is outside 1..={MAX_POOL_SIZE}", p.size)).with_hint("omit `pool` for unlimited connections"));
+                ck.errors.push(
+                    ck.src
+                        .error(
+                            loc,
+                            format!("{path}.pool.size"),
+                            format!("pool size {} is outside 1..={MAX_POOL_SIZE}", p.size),
+                        )
+                        .with_hint("omit `pool` for unlimited connections"),
+                );
             }
         }
         out.insert(key.clone(), (ids[0], ids[1], client));
@@ -180,9 +291,17 @@ impl Compile<'_, '_> {
     }
 
     fn error(&mut self, needle: Option<&str>, message: String, hint: Option<String>) {
-        let ctx = ["services", &format!("\"{}\"", self.svc_name), "operations", &format!("\"{}\"", self.op_name)].map(|s| s.to_string());
+        let ctx = [
+            "services",
+            &format!("\"{}\"", self.svc_name),
+            "operations",
+            &format!("\"{}\"", self.op_name),
+        ]
+        .map(|s| s.to_string());
         let ctx: Vec<&str> = ctx.iter().map(String::as_str).collect();
-        let loc = needle.and_then(|n| self.ck.src.find_quoted(&ctx, n)).or_else(|| self.ck.src.find_quoted(&ctx[..3], self.op_name));
+        let loc = needle
+            .and_then(|n| self.ck.src.find_quoted(&ctx, n))
+            .or_else(|| self.ck.src.find_quoted(&ctx[..3], self.op_name));
         let mut d = self.ck.src.error(loc, self.path.clone(), message);
         d.hint = hint;
         self.ck.errors.push(d);
@@ -194,7 +313,11 @@ impl Compile<'_, '_> {
                 let dist = match build_dist(d) {
                     Ok(dist) => dist,
                     Err(msg) => {
-                        self.error(None, msg, Some("see docs/model-format.md, Distributions".into()));
+                        self.error(
+                            None,
+                            msg,
+                            Some("see docs/model-format.md, Distributions".into()),
+                        );
                         Dist::Constant(0)
                     }
                 };
@@ -205,7 +328,11 @@ impl Compile<'_, '_> {
             StepSpec::Call(target) => self.call(target),
             StepSpec::Parallel(branches) => {
                 if branches.is_empty() {
-                    self.error(None, "Parallel has no branches".into(), Some("give at least one step".into()));
+                    self.error(
+                        None,
+                        "Parallel has no branches".into(),
+                        Some("give at least one step".into()),
+                    );
                 }
                 let base = self.path.clone();
                 let mut seqs = Vec::with_capacity(branches.len());
@@ -217,18 +344,28 @@ impl Compile<'_, '_> {
                 self.path = base;
                 let first = self.program.branch_lists.len() as u32;
                 self.program.branch_lists.extend_from_slice(&seqs);
-                self.program.push_node(Node::Parallel { first, count: seqs.len() as u32 })
+                self.program.push_node(Node::Parallel {
+                    first,
+                    count: seqs.len() as u32,
+                })
             }
             StepSpec::Maybe(p, inner) => {
                 if !p.is_finite() || !(0.0..=1.0).contains(p) {
-                    self.error(None, format!("Maybe probability {p} is outside 0..=1"), Some("write the probability as a fraction, e.g. Maybe(0.3, ...)".into()));
+                    self.error(
+                        None,
+                        format!("Maybe probability {p} is outside 0..=1"),
+                        Some("write the probability as a fraction, e.g. Maybe(0.3, ...)".into()),
+                    );
                 }
                 let base = self.path.clone();
                 self.path = format!("{base}.Maybe");
                 let node = self.step(inner);
                 self.path = base;
                 let body = self.program.push_seq(&[node]);
-                self.program.push_node(Node::Maybe { probability: p.clamp(0.0, 1.0), body })
+                self.program.push_node(Node::Maybe {
+                    probability: p.clamp(0.0, 1.0),
+                    body,
+                })
             }
         }
     }
@@ -236,7 +373,11 @@ impl Compile<'_, '_> {
     fn call(&mut self, target: &str) -> u32 {
         let placeholder = Node::Work(u32::MAX);
         let Some((svc, op)) = target.split_once('/') else {
-            self.error(Some(target), format!("`{target}` is not a call target"), Some("write calls as Call(\"service/operation\")".into()));
+            self.error(
+                Some(target),
+                format!("`{target}` is not a call target"),
+                Some("write calls as Call(\"service/operation\")".into()),
+            );
             return self.program.push_node(placeholder);
         };
         let names: Vec<&str> = self.spec.services.keys().map(String::as_str).collect();
@@ -245,35 +386,71 @@ impl Compile<'_, '_> {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("services are: {}", names.join(", ")),
             };
-            self.error(Some(target), format!("unknown service `{svc}` in call to `{target}`"), Some(hint));
+            self.error(
+                Some(target),
+                format!("unknown service `{svc}` in call to `{target}`"),
+                Some(hint),
+            );
             return self.program.push_node(placeholder);
         };
         let ops = &self.spec.services[svc].operations;
         let Some(op_index) = ops.keys().position(|o| o == op) else {
             let hint = match did_you_mean(op, ops.keys().map(String::as_str)) {
                 Some(s) => format!("did you mean `{svc}/{s}`?"),
-                None => format!("`{svc}` has: {}", ops.keys().map(String::as_str).collect::<Vec<_>>().join(", ")),
+                None => format!(
+                    "`{svc}` has: {}",
+                    ops.keys()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             };
-            self.error(Some(target), format!("service `{svc}` has no operation `{op}`"), Some(hint));
+            self.error(
+                Some(target),
+                format!("service `{svc}` has no operation `{op}`"),
+                Some(hint),
+            );
             return self.program.push_node(placeholder);
         };
-        let op_id = self.spec.services.values().take(callee).map(|s| s.operations.len()).sum::<usize>() + op_index;
+        let op_id = self
+            .spec
+            .services
+            .values()
+            .take(callee)
+            .map(|s| s.operations.len())
+            .sum::<usize>()
+            + op_index;
         let edge = self.edge(self.svc_index as u32, callee as u32);
-        self.program.push_node(Node::Call { edge, op: op_id as u32 })
+        self.program.push_node(Node::Call {
+            edge,
+            op: op_id as u32,
+        })
     }
 
     fn edge(&mut self, caller: u32, callee: u32) -> u32 {
-        if let Some(i) = self.edges.iter().position(|e| e.caller == caller && e.callee == callee) {
+        if let Some(i) = self
+            .edges
+            .iter()
+            .position(|e| e.caller == caller && e.callee == callee)
+        {
             return i as u32;
         }
         let names: Vec<&String> = self.spec.services.keys().collect();
-        let client = self.clients.values().find(|(a, b, _)| *a == caller && *b == callee).map(|(_, _, c)| (*c).clone()).unwrap_or_default();
+        let client = self
+            .clients
+            .values()
+            .find(|(a, b, _)| *a == caller && *b == callee)
+            .map(|(_, _, c)| (*c).clone())
+            .unwrap_or_default();
         self.edges.push(Edge {
             name: format!("{} -> {}", names[caller as usize], names[callee as usize]),
             caller,
             callee,
             timeout: client.timeout.map(|d| d.0),
-            pool: client.pool.as_ref().map(|p| Pool { size: p.size, acquire_timeout: p.acquire_timeout.0 }),
+            pool: client.pool.as_ref().map(|p| Pool {
+                size: p.size,
+                acquire_timeout: p.acquire_timeout.0,
+            }),
             balancer: client.balancer,
         });
         (self.edges.len() - 1) as u32
@@ -289,7 +466,9 @@ fn build_dist(d: &DistSpec) -> Result<Dist, String> {
         DistSpec::LogNormalMuSigma { mu, sigma } => Dist::log_normal(*mu, *sigma),
         DistSpec::Gamma { shape, mean } => Dist::gamma(*shape, mean.0),
         DistSpec::Normal { mean, std_dev } => Dist::normal(mean.0, std_dev.0),
-        DistSpec::Empirical(points) => Dist::empirical(&points.iter().map(|(p, v)| (*p, v.0)).collect::<Vec<_>>()),
+        DistSpec::Empirical(points) => {
+            Dist::empirical(&points.iter().map(|(p, v)| (*p, v.0)).collect::<Vec<_>>())
+        }
     }
 }
 
@@ -297,7 +476,9 @@ fn build_dist(d: &DistSpec) -> Result<Dist, String> {
 /// hold a worker at every hop while waiting on itself.
 fn check_cycles(model: &Model, ck: &mut Checker) {
     let mut graph = DiGraph::<u32, ()>::new();
-    let nodes: Vec<_> = (0..model.operations.len() as u32).map(|i| graph.add_node(i)).collect();
+    let nodes: Vec<_> = (0..model.operations.len() as u32)
+        .map(|i| graph.add_node(i))
+        .collect();
     let mut calls = Vec::new();
     for (i, op) in model.operations.iter().enumerate() {
         calls.clear();
@@ -311,11 +492,20 @@ fn check_cycles(model: &Model, ck: &mut Checker) {
         if !is_cycle {
             continue;
         }
-        let mut names: Vec<&str> = scc.iter().map(|n| model.operations[graph[*n] as usize].name.as_str()).collect();
+        let mut names: Vec<&str> = scc
+            .iter()
+            .map(|n| model.operations[graph[*n] as usize].name.as_str())
+            .collect();
         names.sort_unstable();
         let first = names[0];
-        let loop_text = if names.len() == 1 { format!("{first} -> {first}") } else { format!("{} -> {}", names.join(" -> "), first) };
-        let loc = ck.src.find_quoted(&["services"], first.split('/').next().unwrap_or(first));
+        let loop_text = if names.len() == 1 {
+            format!("{first} -> {first}")
+        } else {
+            format!("{} -> {}", names.join(" -> "), first)
+        };
+        let loc = ck
+            .src
+            .find_quoted(&["services"], first.split('/').next().unwrap_or(first));
         ck.errors.push(
             ck.src
                 .error(loc, format!("services.{}", first.replace('/', ".operations.")), format!("synchronous call cycle: {loop_text}"))

@@ -10,11 +10,17 @@ pub const BUCKETS: usize = ((64 - SUB_BITS as usize) + 1) * SUB as usize;
 pub struct Histogram {
     counts: Box<[u64; BUCKETS]>,
     total: u64,
+    /// Buckets at or past this index are all zero: merges, clears and quantiles stop here.
+    used: usize,
 }
 
 impl Default for Histogram {
     fn default() -> Self {
-        Histogram { counts: Box::new([0; BUCKETS]), total: 0 }
+        Histogram {
+            counts: Box::new([0; BUCKETS]),
+            total: 0,
+            used: 0,
+        }
     }
 }
 
@@ -44,8 +50,10 @@ fn bucket_value(b: usize) -> u64 {
 impl Histogram {
     #[inline]
     pub fn record(&mut self, v: u64) {
-        self.counts[bucket_of(v)] += 1;
+        let b = bucket_of(v);
+        self.counts[b] += 1;
         self.total += 1;
+        self.used = self.used.max(b + 1);
     }
 
     pub fn count(&self) -> u64 {
@@ -56,33 +64,47 @@ impl Histogram {
         if other.total == 0 {
             return;
         }
-        for (a, b) in self.counts.iter_mut().zip(other.counts.iter()) {
+        for (a, b) in self.counts[..other.used]
+            .iter_mut()
+            .zip(other.counts[..other.used].iter())
+        {
             *a += *b;
         }
         self.total += other.total;
+        self.used = self.used.max(other.used);
     }
 
     pub fn clear(&mut self) {
-        if self.total > 0 {
-            self.counts.fill(0);
-            self.total = 0;
-        }
+        self.counts[..self.used].fill(0);
+        self.total = 0;
+        self.used = 0;
     }
 
     /// The value below which a fraction `q` of recordings fall; `None` when empty.
     pub fn quantile(&self, q: f64) -> Option<u64> {
+        self.quantiles([q])[0]
+    }
+
+    /// Several quantiles (in increasing order) in one pass over the buckets.
+    pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [Option<u64>; N] {
+        let mut out = [None; N];
         if self.total == 0 {
-            return None;
+            return out;
         }
-        let rank = ((q * self.total as f64).ceil() as u64).clamp(1, self.total);
+        let ranks = qs.map(|q| ((q * self.total as f64).ceil() as u64).clamp(1, self.total));
+        let mut next = 0;
         let mut seen = 0;
-        for (b, c) in self.counts.iter().enumerate() {
+        for (b, c) in self.counts[..self.used].iter().enumerate() {
             seen += c;
-            if seen >= rank {
-                return Some(bucket_value(b));
+            while next < N && seen >= ranks[next] {
+                out[next] = Some(bucket_value(b));
+                next += 1;
+            }
+            if next == N {
+                break;
             }
         }
-        None
+        out
     }
 }
 

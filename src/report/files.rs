@@ -7,15 +7,25 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let tmp = path.with_extension(format!("{}.tmp", path.extension().and_then(|e| e.to_str()).unwrap_or("")));
+    let tmp = path.with_extension(format!(
+        "{}.tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ));
     std::fs::write(&tmp, contents)?;
     std::fs::rename(&tmp, path)
 }
 
 /// Write `summary.json` and `metrics.csv` into `dir`; returns the paths written.
-pub fn write_run_outputs(dir: &Path, scenario: &Scenario, result: &RunResult) -> io::Result<Vec<PathBuf>> {
+pub fn write_run_outputs(
+    dir: &Path,
+    scenario: &Scenario,
+    result: &RunResult,
+) -> io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
-    let files = [("summary.json", super::summary_json(scenario, result)), ("metrics.csv", super::metrics_csv(scenario, result))];
+    let files = [
+        ("summary.json", super::summary_json(scenario, result)),
+        ("metrics.csv", super::metrics_csv(scenario, result)),
+    ];
     let mut written = Vec::new();
     for (name, text) in files {
         let path = dir.join(name);

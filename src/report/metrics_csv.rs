@@ -14,7 +14,9 @@ pub fn metrics_csv(scenario: &Scenario, result: &RunResult) -> String {
     for c in Cause::ALL {
         write!(out, ",{}", c.name()).unwrap();
     }
-    out.push_str(",mean_response_s,p50_s,p95_s,p99_s,utilization,queue_max,queue_end,in_flight_end\n");
+    out.push_str(
+        ",mean_response_s,p50_s,p95_s,p99_s,utilization,queue_max,queue_end,in_flight_end\n",
+    );
     for row in &result.recorder.rows {
         let name = &scenario.model.services[row.service as usize].name;
         write!(
@@ -34,7 +36,8 @@ pub fn metrics_csv(scenario: &Scenario, result: &RunResult) -> String {
         writeln!(
             out,
             ",{},{},{},{},{:.4},{},{},{}",
-            row.mean_response_s.map_or(String::new(), |v| format!("{v:.6}")),
+            row.mean_response_s
+                .map_or(String::new(), |v| format!("{v:.6}")),
             secs(row.p50),
             secs(row.p95),
             secs(row.p99),

@@ -105,7 +105,10 @@ pub fn summarize(scenario: &Scenario, result: &RunResult) -> Summary {
             EdgeSummary {
                 calls: t.calls,
                 attempts: t.attempts,
-                mean_pool_wait_s: ratio(t.pool_wait_ns as f64 / 1e9, t.pool_acquired + t.pool_timeouts),
+                mean_pool_wait_s: ratio(
+                    t.pool_wait_ns as f64 / 1e9,
+                    t.pool_acquired + t.pool_timeouts,
+                ),
                 pool_timeouts: t.pool_timeouts,
                 timeouts: t.timeouts,
                 errors: t.errors,
@@ -127,7 +130,8 @@ pub fn summarize(scenario: &Scenario, result: &RunResult) -> Summary {
 }
 
 pub fn summary_json(scenario: &Scenario, result: &RunResult) -> String {
-    let mut text = serde_json::to_string_pretty(&summarize(scenario, result)).expect("summary serializes");
+    let mut text =
+        serde_json::to_string_pretty(&summarize(scenario, result)).expect("summary serializes");
     text.push('\n');
     text
 }

@@ -15,12 +15,29 @@ fn ms(v: Option<f64>) -> String {
 }
 
 pub fn service_table(summary: &Summary) -> String {
-    let width = summary.services.keys().map(String::len).max().unwrap_or(7).max(7);
+    let width = summary
+        .services
+        .keys()
+        .map(String::len)
+        .max()
+        .unwrap_or(7)
+        .max(7);
     let mut out = String::new();
     writeln!(
         out,
         "{:<width$} {:>10} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>8}",
-        "service", "arrivals", "ok", "rejected", "timeout", "pool_to", "down_err", "p50 ms", "p95 ms", "p99 ms", "util", "max_q"
+        "service",
+        "arrivals",
+        "ok",
+        "rejected",
+        "timeout",
+        "pool_to",
+        "down_err",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "util",
+        "max_q"
     )
     .unwrap();
     for (name, s) in &summary.services {

@@ -24,11 +24,18 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Diagnostics> {
     let model_file = path.parent().unwrap_or(Path::new(".")).join(&spec.model);
     let model_loc = src.find_field(&[], "model");
     if same_file(&model_file, path) {
-        return Err(src.error(model_loc, "model", "the scenario names itself as its model").with_hint("point `model` at a model file, e.g. \"../models/recsys.ron\"").into());
+        return Err(src
+            .error(model_loc, "model", "the scenario names itself as its model")
+            .with_hint("point `model` at a model file, e.g. \"../models/recsys.ron\"")
+            .into());
     }
     if !model_file.is_file() {
         return Err(src
-            .error(model_loc, "model", format!("model file `{}` does not exist", model_file.display()))
+            .error(
+                model_loc,
+                "model",
+                format!("model file `{}` does not exist", model_file.display()),
+            )
             .with_hint("the model path is relative to the scenario file's folder")
             .into());
     }
@@ -43,29 +50,78 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-pub fn validate_scenario(spec: &ScenarioSpec, src: &Text, model: Model, model_file: PathBuf) -> Result<Scenario, Diagnostics> {
+pub fn validate_scenario(
+    spec: &ScenarioSpec,
+    src: &Text,
+    model: Model,
+    model_file: PathBuf,
+) -> Result<Scenario, Diagnostics> {
     let mut errors = Vec::new();
     let field = |name: &str| src.find_field(&[], name);
     let start_clock_s = parse_clock(&spec.start).unwrap_or_else(|| {
-        errors.push(src.error(field("start"), "start", format!("`{}` is not a clock time", spec.start)).with_hint("write the clock start as \"HH:MM:SS\", e.g. \"14:20:00\""));
+        errors.push(
+            src.error(
+                field("start"),
+                "start",
+                format!("`{}` is not a clock time", spec.start),
+            )
+            .with_hint("write the clock start as \"HH:MM:SS\", e.g. \"14:20:00\""),
+        );
         0
     });
     if spec.duration.0 == 0 {
-        errors.push(src.error(field("duration"), "duration", "duration must be greater than 0").with_hint("e.g. duration: \"15m\""));
+        errors.push(
+            src.error(
+                field("duration"),
+                "duration",
+                "duration must be greater than 0",
+            )
+            .with_hint("e.g. duration: \"15m\""),
+        );
     }
     if spec.warmup.0 >= spec.duration.0 && spec.duration.0 > 0 {
-        errors.push(src.error(field("warmup"), "warmup", "warmup must be shorter than the duration").with_hint("statistics are only kept after the warm-up"));
+        errors.push(
+            src.error(
+                field("warmup"),
+                "warmup",
+                "warmup must be shorter than the duration",
+            )
+            .with_hint("statistics are only kept after the warm-up"),
+        );
     }
     if spec.window.0 == 0 {
-        errors.push(src.error(field("window"), "window", "window must be greater than 0").with_hint("e.g. window: \"10s\""));
+        errors.push(
+            src.error(field("window"), "window", "window must be greater than 0")
+                .with_hint("e.g. window: \"10s\""),
+        );
     } else if spec.duration.0 / spec.window.0 > MAX_WINDOWS {
-        errors.push(src.error(field("window"), "window", format!("duration / window is more than {MAX_WINDOWS} rows")).with_hint("use a longer window"));
+        errors.push(
+            src.error(
+                field("window"),
+                "window",
+                format!("duration / window is more than {MAX_WINDOWS} rows"),
+            )
+            .with_hint("use a longer window"),
+        );
     }
-    if spec.window.0 > 0 && spec.warmup.0 % spec.window.0 != 0 {
-        errors.push(src.error(field("warmup"), "warmup", "warmup must be a whole number of windows").with_hint(format!("the window is {}; statistics are folded window by window", crate::spec::units::format_duration(spec.window.0))));
+    if spec.window.0 > 0 && !spec.warmup.0.is_multiple_of(spec.window.0) {
+        errors.push(
+            src.error(
+                field("warmup"),
+                "warmup",
+                "warmup must be a whole number of windows",
+            )
+            .with_hint(format!(
+                "the window is {}; statistics are folded window by window",
+                crate::spec::units::format_duration(spec.window.0)
+            )),
+        );
     }
     if spec.sources.is_empty() {
-        errors.push(src.error(field("sources"), "sources", "the scenario has no sources").with_hint("add Source(target: \"service/operation\", rate: Constant(10.0))"));
+        errors.push(
+            src.error(field("sources"), "sources", "the scenario has no sources")
+                .with_hint("add Source(target: \"service/operation\", rate: Constant(10.0))"),
+        );
     }
     let mut sources = Vec::new();
     for (i, s) in spec.sources.iter().enumerate() {
@@ -78,22 +134,44 @@ pub fn validate_scenario(spec: &ScenarioSpec, src: &Text, model: Model, model_fi
                 Some(n) => format!("did you mean `{n}`?"),
                 None => format!("operations are: {}", names.join(", ")),
             };
-            errors.push(src.error(loc, format!("{path}.target"), format!("unknown operation `{}`", s.target)).with_hint(hint));
+            errors.push(
+                src.error(
+                    loc,
+                    format!("{path}.target"),
+                    format!("unknown operation `{}`", s.target),
+                )
+                .with_hint(hint),
+            );
         }
         match rate(&s.rate) {
             Ok(rate) => {
                 if let Some(op) = op {
                     let name = s.name.clone().unwrap_or_else(|| s.target.clone());
-                    sources.push(Source { name, service: model.operations[op as usize].service, op, rate });
+                    sources.push(Source {
+                        name,
+                        service: model.operations[op as usize].service,
+                        op,
+                        rate,
+                    });
                 }
             }
-            Err(msg) => errors.push(src.error(src.find_field(&["sources"], "rate"), format!("{path}.rate"), msg).with_hint("rates are requests per second, finite and not negative")),
+            Err(msg) => errors.push(
+                src.error(
+                    src.find_field(&["sources"], "rate"),
+                    format!("{path}.rate"),
+                    msg,
+                )
+                .with_hint("rates are requests per second, finite and not negative"),
+            ),
         }
     }
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
-    let name = src.file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    let name = src
+        .file
+        .file_stem()
+        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
     Ok(Scenario {
         name,
         file: src.file.clone(),
@@ -113,13 +191,18 @@ fn parse_clock(text: &str) -> Option<u64> {
     if parts.len() != 3 {
         return None;
     }
-    let nums: Vec<u64> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let nums: Vec<u64> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     (nums[0] < 24 && nums[1] < 60 && nums[2] < 60).then(|| nums[0] * 3600 + nums[1] * 60 + nums[2])
 }
 
 fn check_rate(r: f64) -> Result<f64, String> {
     if !r.is_finite() || r < 0.0 {
-        Err(format!("rate {r} is not a finite, non-negative number of requests per second"))
+        Err(format!(
+            "rate {r} is not a finite, non-negative number of requests per second"
+        ))
     } else if r > MAX_RATE {
         Err(format!("rate {r}/s is above the {MAX_RATE}/s limit"))
     } else {
@@ -143,22 +226,44 @@ fn rate(spec: &RateSpec) -> Result<Rate, String> {
             }
             Rate::Steps(out)
         }
-        RateSpec::Ramp { from, to, start, end } => {
+        RateSpec::Ramp {
+            from,
+            to,
+            start,
+            end,
+        } => {
             if end.0 <= start.0 {
                 return Err("a Ramp's end must come after its start".into());
             }
-            Rate::Ramp { from: check_rate(*from)?, to: check_rate(*to)?, start: start.0, end: end.0 }
+            Rate::Ramp {
+                from: check_rate(*from)?,
+                to: check_rate(*to)?,
+                start: start.0,
+                end: end.0,
+            }
         }
-        RateSpec::Diurnal { mean, amplitude, period, peak } => {
+        RateSpec::Diurnal {
+            mean,
+            amplitude,
+            period,
+            peak,
+        } => {
             let mean = check_rate(*mean)?;
             let amplitude = check_rate(*amplitude)?;
             if amplitude > mean {
-                return Err("a Diurnal amplitude larger than its mean would make the rate negative".into());
+                return Err(
+                    "a Diurnal amplitude larger than its mean would make the rate negative".into(),
+                );
             }
             if period.0 == 0 {
                 return Err("a Diurnal period must be greater than 0".into());
             }
-            Rate::Diurnal { mean, amplitude, period: period.0, peak: peak.0 }
+            Rate::Diurnal {
+                mean,
+                amplitude,
+                period: period.0,
+                peak: peak.0,
+            }
         }
     })
 }

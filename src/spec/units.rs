@@ -60,7 +60,8 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
     if text.trim_start().starts_with('-') {
         return Err(format!("duration `{text}` is negative; {hint}"));
     }
-    let (value, unit) = split_number(text).ok_or_else(|| format!("`{text}` is not a duration; {hint}"))?;
+    let (value, unit) =
+        split_number(text).ok_or_else(|| format!("`{text}` is not a duration; {hint}"))?;
     let scale = DURATION_UNITS
         .iter()
         .find(|(name, _)| *name == unit)
@@ -85,7 +86,8 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     if text.trim_start().starts_with('-') {
         return Err(format!("size `{text}` is negative; {hint}"));
     }
-    let (value, unit) = split_number(text).ok_or_else(|| format!("`{text}` is not a size; {hint}"))?;
+    let (value, unit) =
+        split_number(text).ok_or_else(|| format!("`{text}` is not a size; {hint}"))?;
     let scale = SIZE_UNITS
         .iter()
         .find(|(name, _)| *name == unit)
@@ -103,20 +105,20 @@ pub fn format_duration(ns: u64) -> String {
     if ns == 0 {
         return "0s".into();
     }
-    if ns % 60_000_000_000 == 0 && ns >= 60_000_000_000 {
+    if ns.is_multiple_of(60_000_000_000) && ns >= 60_000_000_000 {
         let minutes = ns / 60_000_000_000;
-        if minutes % 60 == 0 {
+        if minutes.is_multiple_of(60) {
             return format!("{}h", minutes / 60);
         }
         return format!("{minutes}m");
     }
-    if ns % 1_000_000_000 == 0 {
+    if ns.is_multiple_of(1_000_000_000) {
         return format!("{}s", ns / 1_000_000_000);
     }
-    if ns % 1_000_000 == 0 {
+    if ns.is_multiple_of(1_000_000) {
         return format!("{}ms", ns / 1_000_000);
     }
-    if ns % 1_000 == 0 {
+    if ns.is_multiple_of(1_000) {
         return format!("{}us", ns / 1_000);
     }
     format!("{ns}ns")
@@ -136,8 +138,11 @@ impl<F: Fn(&str) -> Result<u64, String>> Visitor<'_> for TextVisitor<F> {
 
 impl<'de> serde::Deserialize<'de> for Dur {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_str(TextVisitor("a duration string such as \"150ms\"", parse_duration))
-            .map(Dur)
+        d.deserialize_str(TextVisitor(
+            "a duration string such as \"150ms\"",
+            parse_duration,
+        ))
+        .map(Dur)
     }
 }
 
@@ -167,7 +172,9 @@ mod tests {
         assert_eq!(parse_duration("0s"), Ok(0));
         assert!(parse_duration("-1s").unwrap_err().contains("negative"));
         assert!(parse_duration("10").unwrap_err().contains("no unit"));
-        assert!(parse_duration("10 parsecs").unwrap_err().contains("unknown duration unit"));
+        assert!(parse_duration("10 parsecs")
+            .unwrap_err()
+            .contains("unknown duration unit"));
         assert!(parse_duration("1e400s").is_err());
         assert!(parse_duration("NaNs").is_err());
     }
