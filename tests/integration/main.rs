@@ -1,0 +1,4 @@
+//! One integration-test binary; files are named by area.
+
+mod common;
+mod theory;
