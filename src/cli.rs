@@ -46,3 +46,11 @@ pub fn main() -> i32 {
 
 /// Exit code for invalid input.
 pub const INVALID_INPUT: i32 = 2;
+
+/// Print to standard output, ignoring a closed pipe (`sim run ... | head` must not panic).
+pub fn say(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}

@@ -8,8 +8,11 @@
 
 mod arena;
 mod client;
+mod crash;
 pub mod events;
+mod gates;
 mod heap;
+mod policies;
 pub mod rng;
 mod service;
 mod state;
@@ -20,10 +23,11 @@ use crate::observe::Recorder;
 use crate::scenario::{Rate, Scenario};
 use arena::{Arena, NONE};
 use events::{EventQueue, Kind};
+use gates::GateLayout;
 use rand::Rng;
 use rand_distr::Exp1;
 use rng::Stream;
-use state::{Call, Job, PoolState, Replica, Task};
+use state::{Call, Gate, Job, Replica, Task};
 
 /// Limits that end a run early, with partial results, instead of exhausting the host.
 #[derive(Debug, Clone, Copy)]
@@ -58,7 +62,8 @@ pub struct RunResult {
 
 pub struct Simulation<'s> {
     pub(crate) scenario: &'s Scenario,
-    pub(crate) model: &'s Model,
+    /// The engine's own copy: scripted incident actions change it while running.
+    pub(crate) model: Model,
     pub(crate) now: u64,
     pub(crate) queue: EventQueue,
     pub(crate) jobs: Arena<Job>,
@@ -67,9 +72,9 @@ pub struct Simulation<'s> {
     /// All replicas of all services, service by service.
     pub(crate) replicas: Vec<Replica>,
     pub(crate) first_replica: Vec<u32>,
-    /// Connection pools, edge by edge, one per caller replica.
-    pub(crate) pools: Vec<PoolState>,
-    pub(crate) first_pool: Vec<u32>,
+    /// Connection pools and bulkheads of every edge, caller replica and class set.
+    pub(crate) gates: Vec<Gate>,
+    pub(crate) layout: GateLayout,
     pub(crate) service_rng: Vec<Stream>,
     pub(crate) edge_rng: Vec<Stream>,
     pub(crate) edge_rr: Vec<u32>,
@@ -78,17 +83,18 @@ pub struct Simulation<'s> {
     /// Mean gap between candidate arrivals at each source's peak rate [ns]; multiplying by
     /// it spares a division per arrival.
     mean_gap_ns: Vec<f64>,
+    /// Scripted slowdown factor of each service's work (1 = normal).
+    pub(crate) slowdown: Vec<f64>,
     pub(crate) rec: Recorder,
     events: u64,
     requests: u64,
     limits: Limits,
     partial: Option<String>,
-    next_window: u64,
 }
 
 impl<'s> Simulation<'s> {
     pub fn new(scenario: &'s Scenario, limits: Limits) -> Self {
-        let model = &scenario.model;
+        let model = scenario.model.clone();
         let seed = scenario.seed;
         let mut replicas = Vec::new();
         let mut first_replica = Vec::new();
@@ -98,24 +104,15 @@ impl<'s> Simulation<'s> {
                 replicas.push(Replica::new(s as u32));
             }
         }
-        let mut pools = Vec::new();
-        let mut first_pool = Vec::new();
-        for e in &model.edges {
-            first_pool.push(pools.len() as u32);
-            if let Some(p) = e.pool {
-                for _ in 0..model.services[e.caller as usize].replicas {
-                    pools.push(PoolState::new(p.size));
-                }
-            }
-        }
+        let (layout, gates) = GateLayout::build(&model);
         let capacity = model
             .services
             .iter()
             .map(|s| u64::from(s.workers) * u64::from(s.replicas))
             .collect();
+        let rec = Recorder::new(&model, capacity, scenario.warmup);
         let mut sim = Simulation {
             scenario,
-            model,
             now: 0,
             queue: EventQueue::default(),
             jobs: Arena::default(),
@@ -123,8 +120,8 @@ impl<'s> Simulation<'s> {
             calls: Arena::default(),
             replicas,
             first_replica,
-            pools,
-            first_pool,
+            gates,
+            layout,
             service_rng: model
                 .services
                 .iter()
@@ -147,17 +144,19 @@ impl<'s> Simulation<'s> {
                 .iter()
                 .map(|s| 1e9 / s.rate.max())
                 .collect(),
-            rec: Recorder::new(capacity, model.edges.len(), scenario.warmup),
+            rec,
+            slowdown: vec![1.0; model.services.len()],
+            model,
             events: 0,
             requests: 0,
             limits,
             partial: None,
-            next_window: scenario.window.min(scenario.duration),
         };
         for i in 0..scenario.sources.len() {
             sim.schedule_arrival(i as u32);
         }
-        sim.queue.schedule(sim.next_window, Kind::WindowEnd, 0, 0);
+        let first_window = scenario.window.min(scenario.duration);
+        sim.queue.schedule(first_window, Kind::WindowEnd, 0, 0);
         sim
     }
 
@@ -172,14 +171,19 @@ impl<'s> Simulation<'s> {
                 self.now = end;
                 return true;
             };
-            self.now = ev.time;
+            self.now = ev.time();
             self.events += 1;
             match ev.kind {
                 Kind::Arrival => self.on_arrival(ev.handle),
                 Kind::WorkDone => self.on_work_done(ev.handle, ev.gen),
                 Kind::Reply => self.on_reply(ev.handle, ev.gen),
                 Kind::Timeout => self.on_timeout(ev.handle, ev.gen),
-                Kind::PoolTimeout => self.on_pool_timeout(ev.handle, ev.gen),
+                Kind::AcquireTimeout => self.on_acquire_timeout(ev.handle, ev.gen),
+                Kind::Backoff => self.on_backoff_done(ev.handle, ev.gen),
+                Kind::FallbackDone => self.on_fallback_done(ev.handle, ev.gen),
+                Kind::Crash => self.crash(ev.handle),
+                Kind::Restart => self.restart(ev.handle),
+                Kind::Action => {}
                 Kind::WindowEnd => self.on_window_end(),
             }
             if self.events >= self.limits.max_events {
@@ -190,7 +194,10 @@ impl<'s> Simulation<'s> {
                 return true;
             }
             if self.jobs.live() > self.limits.max_in_flight {
-                self.partial = Some(format!("stopped: more than {} requests in flight (the model is exploding; see --max-in-flight)", self.limits.max_in_flight));
+                self.partial = Some(format!(
+                    "stopped: more than {} requests in flight (the model is exploding; see --max-in-flight)",
+                    self.limits.max_in_flight
+                ));
                 return true;
             }
         }
@@ -212,8 +219,8 @@ impl<'s> Simulation<'s> {
     }
 
     pub fn finish(mut self) -> RunResult {
-        if self.rec.rows.last().is_none_or(|r| r.window_end < self.now) || self.now == 0 {
-            self.rec.close_window(self.now);
+        if self.rec.window_start() < self.now || self.rec.rows.is_empty() {
+            self.close_window();
         }
         let in_flight = (0..self.model.services.len() as u32)
             .map(|s| self.rec.in_system(s))
@@ -229,12 +236,27 @@ impl<'s> Simulation<'s> {
     }
 
     fn on_window_end(&mut self) {
-        self.rec.close_window(self.now);
+        self.close_window();
         let next = (self.now + self.scenario.window).min(self.scenario.duration);
         if next > self.now {
-            self.next_window = next;
             self.queue.schedule(next, Kind::WindowEnd, 0, 0);
         }
+    }
+
+    /// Sample the gauges the recorder cannot follow event by event, then close the window.
+    fn close_window(&mut self) {
+        for (g, gate) in self.gates.iter().enumerate() {
+            self.rec.gate_level(
+                self.layout.edge_of_gate[g],
+                self.layout.is_pool[g],
+                gate.in_use,
+                gate.waiting,
+            );
+        }
+        for r in &self.replicas {
+            self.rec.replica_up(r.service, r.up);
+        }
+        self.rec.close_window(self.now);
     }
 
     fn schedule_arrival(&mut self, source: u32) {
@@ -244,9 +266,6 @@ impl<'s> Simulation<'s> {
         if max <= 0.0 {
             return;
         }
-        // Thinning (Lewis–Shedler): candidates at the peak rate, each kept with probability
-        // rate(t)/peak, give a non-homogeneous Poisson process; for a constant rate every
-        // candidate is kept and no extra draw is made.
         let mut t = self.now;
         if let Rate::Constant(_) = src.rate {
             let gap_ns = rng.sample::<f64, _>(Exp1) * self.mean_gap_ns[source as usize];
@@ -256,10 +275,11 @@ impl<'s> Simulation<'s> {
             }
             return;
         }
+        // Thinning (Lewis–Shedler): candidates at the peak rate, each kept with probability
+        // rate(t)/peak, give a non-homogeneous Poisson process.
         loop {
-            let gap: f64 = rng.sample::<f64, _>(Exp1) / max;
-            let gap_ns = (gap * 1e9).min(1e18) as u64;
-            t = t.saturating_add(gap_ns.max(1));
+            let gap_ns = rng.sample::<f64, _>(Exp1) * self.mean_gap_ns[source as usize];
+            t = t.saturating_add((gap_ns.min(1e18) as u64).max(1));
             if t > self.scenario.duration {
                 return;
             }
@@ -275,12 +295,11 @@ impl<'s> Simulation<'s> {
         self.requests += 1;
         self.schedule_arrival(source);
         let src = &self.scenario.sources[source as usize];
-        let service = src.service;
-        let op = src.op;
+        let (service, op, class) = (src.service, src.op, src.class);
         let n = self.model.services[service as usize].replicas;
         let local = next_round_robin(&mut self.source_rr[source as usize], n);
         let replica = self.first_replica[service as usize] + local;
-        self.admit(replica, op, NONE, 0);
+        self.admit(replica, op, class, NONE, 0, state::NEVER);
     }
 }
 

@@ -5,13 +5,20 @@
 
 pub mod dist;
 mod program;
+mod resilience;
 pub mod validate;
 
 pub use dist::Dist;
 pub use program::{Node, Program, SeqId};
+pub use resilience::{class_hint, source_class};
 pub use validate::validate_model;
 
-use crate::spec::{Balancer, Discipline};
+use crate::spec::{Balancer, FailureKind};
+
+pub type ClassId = u32;
+
+/// The class of requests that no source names.
+pub const DEFAULT_CLASS: ClassId = 0;
 
 pub type ServiceId = u32;
 pub type OpId = u32;
@@ -23,6 +30,9 @@ pub struct Model {
     pub operations: Vec<Operation>,
     pub edges: Vec<Edge>,
     pub program: Program,
+    /// Request classes: index 0 is the unnamed default class, then every class named in
+    /// the model, then (added by the scenario) every class its sources name.
+    pub classes: Vec<String>,
     /// FNV-1a over the canonical form of the validated model; printed in every summary.
     pub hash: u64,
 }
@@ -35,8 +45,59 @@ pub struct Service {
     pub workers: u32,
     /// Waiting room per replica; `u64::MAX` when unbounded.
     pub queue_capacity: u64,
-    pub discipline: Discipline,
+    pub discipline: QueueDiscipline,
+    /// Longest queue wait before a request is dropped at the head [ns].
+    pub queue_timeout: Option<u64>,
     pub operations: Vec<OpId>,
+    pub memory: Option<Memory>,
+    /// Probability that a request fails after doing its work.
+    pub error_rate: f64,
+    /// Shed these classes when the queue is fuller than `share` of its capacity.
+    pub shed: Option<Shed>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum QueueDiscipline {
+    Fifo,
+    Lifo,
+    /// CoDel with optional adaptive LIFO; times in ns.
+    CoDel {
+        target: u64,
+        interval: u64,
+        adaptive_lifo: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Memory {
+    pub limit: u64,
+    pub base: u64,
+    pub per_request: u64,
+    pub restart_after: u64,
+    pub warmup: u64,
+    pub warmup_slowdown: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Shed {
+    pub share: f64,
+    pub classes: Vec<ClassId>,
+}
+
+/// A degraded response served when a call fails.
+#[derive(Debug, Clone)]
+pub struct Fallback {
+    /// Index into `Program::dists`.
+    pub latency: u32,
+    /// Which failures fall back (timeout, error, rejection).
+    pub on: [bool; 3],
+    pub enabled: bool,
+}
+
+impl Fallback {
+    pub fn covers(&self, kind: FailureKind) -> bool {
+        self.enabled && self.on[kind as usize]
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -56,8 +117,21 @@ pub struct Edge {
     pub callee: ServiceId,
     /// Per-try timeout [ns]; `None` waits for ever.
     pub timeout: Option<u64>,
+    /// The pool shared by classes without their own.
     pub pool: Option<Pool>,
+    /// Per-class pools, `(class, pool)`, sorted by class.
+    pub class_pools: Vec<(ClassId, Pool)>,
+    /// Semaphore bulkhead shared by classes without their own (`size` = max concurrent
+    /// calls, `acquire_timeout` = max wait).
+    pub bulkhead: Option<Pool>,
+    pub class_bulkheads: Vec<(ClassId, Pool)>,
     pub balancer: Balancer,
+    /// Overall deadline over all attempts [ns].
+    pub deadline: Option<u64>,
+    pub propagate_deadline: bool,
+    pub fallback: Option<Fallback>,
+    /// Health-check interval [ns].
+    pub health_check: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +143,13 @@ pub struct Pool {
 }
 
 impl Model {
+    pub fn class_id(&self, name: &str) -> Option<ClassId> {
+        self.classes
+            .iter()
+            .position(|c| c == name)
+            .map(|i| i as ClassId)
+    }
+
     pub fn service_id(&self, name: &str) -> Option<ServiceId> {
         self.services
             .iter()

@@ -7,6 +7,6 @@ pub mod summary;
 mod table;
 
 pub use files::{write_atomically, write_run_outputs};
-pub use metrics_csv::metrics_csv;
+pub use metrics_csv::{edges_csv, metrics_csv};
 pub use summary::{summary_json, Summary};
 pub use table::service_table;

@@ -6,7 +6,7 @@ mod validate;
 pub use rate::Rate;
 pub use validate::{load_model_file, load_scenario, resolve_scenario_path, validate_scenario};
 
-use crate::model::{Model, OpId, ServiceId};
+use crate::model::{ClassId, Model, OpId, ServiceId};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -34,6 +34,7 @@ pub struct Source {
     pub service: ServiceId,
     pub op: OpId,
     pub rate: Rate,
+    pub class: ClassId,
 }
 
 /// `HH:MM:SS` of a simulated instant, given the scenario's clock start.

@@ -4,9 +4,11 @@
 //! names, never a silently ignored setting. Defaults live here; meaning lives in `model`.
 
 pub mod model;
+pub mod resilience;
 pub mod scenario;
 pub mod units;
 
 pub use model::*;
+pub use resilience::*;
 pub use scenario::*;
 pub use units::{Bytes, Dur};

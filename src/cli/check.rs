@@ -50,7 +50,7 @@ pub fn check(args: CheckArgs) -> i32 {
     let mut code = 0;
     for file in &args.files {
         match check_file(file) {
-            Ok(line) => println!("{line}"),
+            Ok(line) => super::say(&(line + "\n")),
             Err(d) => {
                 eprintln!("{d}");
                 code = super::INVALID_INPUT;

@@ -85,7 +85,7 @@ pub fn run(args: RunArgs) -> i32 {
     );
     let wall = started.elapsed().as_secs_f64();
     let summary = summarize(&scenario, &result);
-    print!("{}", report::service_table(&summary));
+    super::say(&report::service_table(&summary));
     let written = match report::write_run_outputs(&out, &scenario, &result).and_then(|mut w| {
         let run_json = out.join("run.json");
         write_atomically(&run_json, run_json_text(&result, wall).as_bytes())?;
@@ -98,17 +98,19 @@ pub fn run(args: RunArgs) -> i32 {
             return 1;
         }
     };
-    println!(
-        "\nscenario {} · seed {} · model {:016x} · {} events in {:.2}s ({:.1} M events/s)",
-        scenario.name,
-        scenario.seed,
-        scenario.model.hash,
-        result.events,
-        wall,
-        result.events as f64 / wall.max(1e-9) / 1e6
+    super::say(
+        &(format!(
+            "\nscenario {} · seed {} · model {:016x} · {} events in {:.2}s ({:.1} M events/s)",
+            scenario.name,
+            scenario.seed,
+            scenario.model.hash,
+            result.events,
+            wall,
+            result.events as f64 / wall.max(1e-9) / 1e6
+        ) + "\n"),
     );
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    println!("wrote {}", names.join(", "));
+    super::say(&(format!("wrote {}", names.join(", ")) + "\n"));
     if let Some(reason) = &result.partial {
         eprintln!("warning: partial results: {reason}");
         return 1;

@@ -6,6 +6,8 @@ pub const NONE: u32 = u32::MAX;
 pub struct Arena<T> {
     items: Vec<T>,
     gens: Vec<u32>,
+    /// Which slots hold a live item (for the rare whole-arena sweeps, such as a crash).
+    alive: Vec<bool>,
     free: Vec<u32>,
     live: usize,
 }
@@ -13,6 +15,7 @@ pub struct Arena<T> {
 impl<T> Default for Arena<T> {
     fn default() -> Self {
         Arena {
+            alive: Vec::new(),
             items: Vec::new(),
             gens: Vec::new(),
             free: Vec::new(),
@@ -27,10 +30,12 @@ impl<T> Arena<T> {
         self.live += 1;
         if let Some(i) = self.free.pop() {
             self.items[i as usize] = item;
+            self.alive[i as usize] = true;
             i
         } else {
             self.items.push(item);
             self.gens.push(0);
+            self.alive.push(true);
             (self.items.len() - 1) as u32
         }
     }
@@ -39,6 +44,7 @@ impl<T> Arena<T> {
     #[inline]
     pub fn free(&mut self, i: u32) {
         self.gens[i as usize] = self.gens[i as usize].wrapping_add(1);
+        self.alive[i as usize] = false;
         self.free.push(i);
         self.live -= 1;
     }
@@ -58,6 +64,15 @@ impl<T> Arena<T> {
 
     pub fn live(&self) -> usize {
         self.live
+    }
+
+    /// Indices of live slots, in index order.
+    pub fn live_indices(&self) -> impl Iterator<Item = u32> + '_ {
+        self.alive
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| **a)
+            .map(|(i, _)| i as u32)
     }
 }
 

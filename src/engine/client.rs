@@ -1,90 +1,237 @@
-//! The caller side of an edge: take a connection from the pool (waiting up to the acquire
-//! timeout), pick a callee replica, send the request, and wait for the reply or the
-//! per-try timeout. A caller that times out leaves the callee working.
+//! The caller side of an edge. A logical call makes one or more attempts; each attempt
+//! takes a bulkhead slot and a pool connection (waiting up to their limits), goes to a
+//! callee replica and ends with the reply or the per-try timeout. Failed attempts are
+//! retried, answered by a fallback, or fail the caller's task. A caller that times out
+//! leaves the callee working unless the edge propagates deadlines.
 
 use super::arena::NONE;
 use super::events::Kind;
-use super::state::{Call, CallState};
+use super::state::{Call, CallState, NEVER};
 use super::{next_round_robin, Simulation};
 use crate::outcome::{Cause, Outcome};
-use crate::spec::Balancer;
+use crate::spec::{Balancer, FailureKind};
 use rand::Rng;
+
+/// Result of asking a gate for a slot.
+enum Acquire {
+    Got,
+    Waiting,
+    Refused,
+}
 
 impl Simulation<'_> {
     pub(crate) fn start_call(&mut self, task: u32, edge: u32, op: u32) {
-        let e = &self.model.edges[edge as usize];
-        let pool = match e.pool {
-            None => NONE,
-            Some(_) => {
-                let caller_replica = self.jobs[self.tasks[task].job].replica;
-                let local = caller_replica - self.first_replica[e.caller as usize];
-                self.first_pool[edge as usize] + local
-            }
+        let now = self.now;
+        let job = self.tasks[task].job;
+        let (class, replica, job_deadline) = {
+            let j = &self.jobs[job];
+            (j.class, j.replica, j.deadline)
         };
-        self.rec.edge(edge).calls += 1;
+        let e = &self.model.edges[edge as usize];
+        let local = replica - self.first_replica[e.caller as usize];
+        let mut deadline = e.deadline.map_or(NEVER, |d| now + d);
+        if e.propagate_deadline {
+            deadline = deadline.min(job_deadline);
+        }
         let call = self.calls.alloc(Call {
             task,
             edge,
             op,
-            pool,
-            state: CallState::WaitingPool,
-            wait_start: self.now,
+            class,
+            bulkhead: self.layout.bulkhead(edge, class, local),
+            pool: self.layout.pool(edge, class, local),
+            holds_bulkhead: false,
+            holds_pool: false,
+            state: CallState::WaitingBulkhead,
+            attempts: 0,
+            started: now,
+            attempt_started: now,
+            wait_start: now,
+            deadline,
+            replica: NONE,
             result: 0,
         });
-        if pool == NONE {
-            self.send(call);
-            return;
-        }
-        let p = &mut self.pools[pool as usize];
-        if p.in_use < p.size {
-            p.in_use += 1;
-            self.rec.edge(edge).pool_acquired += 1;
-            self.send(call);
-            return;
-        }
-        let acquire_timeout = e.pool.map_or(0, |p| p.acquire_timeout);
-        if acquire_timeout == 0 {
-            self.rec.edge(edge).pool_timeouts += 1;
-            self.end_call(call, Err(Cause::PoolTimeout));
-            return;
-        }
-        let gen = self.calls.gen(call);
-        self.pools[pool as usize].waiters.push_back((call, gen));
-        self.queue
-            .schedule(self.now + acquire_timeout, Kind::PoolTimeout, call, gen);
+        self.rec.edge(edge).calls += 1;
+        self.attempt(call);
     }
 
-    /// Send the call's request to a callee replica and arm its per-try timeout.
+    /// Start (or restart) an attempt: admission checks, then bulkhead, then pool, then send.
+    fn attempt(&mut self, call: u32) {
+        if self.now >= self.calls[call].deadline {
+            self.attempt_failed(call, Cause::Timeout, false);
+            return;
+        }
+        if let Some(cause) = self.admission_refusal(call) {
+            self.attempt_failed(call, cause, false);
+            return;
+        }
+        self.acquire_bulkhead(call);
+    }
+
+    fn acquire_bulkhead(&mut self, call: u32) {
+        let gate = self.calls[call].bulkhead;
+        if gate != NONE && !self.calls[call].holds_bulkhead {
+            match self.acquire(gate, call, CallState::WaitingBulkhead) {
+                Acquire::Got => self.calls[call].holds_bulkhead = true,
+                Acquire::Waiting => return,
+                Acquire::Refused => {
+                    self.attempt_failed(call, Cause::BulkheadFull, false);
+                    return;
+                }
+            }
+        }
+        self.acquire_pool(call);
+    }
+
+    fn acquire_pool(&mut self, call: u32) {
+        let gate = self.calls[call].pool;
+        if gate != NONE && !self.calls[call].holds_pool {
+            match self.acquire(gate, call, CallState::WaitingPool) {
+                Acquire::Got => {
+                    self.calls[call].holds_pool = true;
+                    self.rec.edge(self.calls[call].edge).pool_acquired += 1;
+                }
+                Acquire::Waiting => return,
+                Acquire::Refused => {
+                    self.attempt_failed(call, Cause::PoolTimeout, false);
+                    return;
+                }
+            }
+        }
+        self.send(call);
+    }
+
+    fn acquire(&mut self, gate: u32, call: u32, waiting_state: CallState) -> Acquire {
+        let g = &mut self.gates[gate as usize];
+        let (edge, is_pool) = (
+            self.layout.edge_of_gate[gate as usize],
+            self.layout.is_pool[gate as usize],
+        );
+        if g.in_use < g.size {
+            g.in_use += 1;
+            self.rec.gate_level(edge, is_pool, g.in_use, g.waiting);
+            return Acquire::Got;
+        }
+        if g.max_wait == 0 {
+            return Acquire::Refused;
+        }
+        let gen = self.calls.gen(call);
+        g.waiters.push_back((call, gen));
+        g.waiting += 1;
+        self.rec.gate_level(edge, is_pool, g.in_use, g.waiting);
+        let until = (self.now + g.max_wait).min(self.calls[call].deadline);
+        let c = &mut self.calls[call];
+        c.state = waiting_state;
+        c.wait_start = self.now;
+        self.queue.schedule(until, Kind::AcquireTimeout, call, gen);
+        Acquire::Waiting
+    }
+
+    /// Hand a freed slot to the first caller still waiting for it, or give it back.
+    fn release(&mut self, gate: u32) {
+        while let Some((waiter, gen)) = self.gates[gate as usize].waiters.pop_front() {
+            let c = self.calls[waiter];
+            let waiting = matches!(c.state, CallState::WaitingBulkhead | CallState::WaitingPool);
+            if self.calls.gen(waiter) != gen || !waiting {
+                continue;
+            }
+            self.gates[gate as usize].waiting -= 1;
+            // Moving the generation on disarms the waiter's acquire timeout.
+            self.calls.bump(waiter);
+            if c.state == CallState::WaitingBulkhead {
+                self.calls[waiter].holds_bulkhead = true;
+                self.acquire_pool(waiter);
+            } else {
+                self.calls[waiter].holds_pool = true;
+                let e = self.rec.edge(c.edge);
+                e.pool_acquired += 1;
+                e.pool_wait_ns += u128::from(self.now - c.wait_start);
+                self.send(waiter);
+            }
+            return;
+        }
+        self.gates[gate as usize].in_use -= 1;
+    }
+
+    fn release_held(&mut self, call: u32) {
+        let c = self.calls[call];
+        if c.holds_pool {
+            self.calls[call].holds_pool = false;
+            self.release(c.pool);
+        }
+        if c.holds_bulkhead {
+            self.calls[call].holds_bulkhead = false;
+            self.release(c.bulkhead);
+        }
+    }
+
+    pub(crate) fn on_acquire_timeout(&mut self, call: u32, gen: u32) {
+        let c = self.calls[call];
+        let gate = match c.state {
+            CallState::WaitingBulkhead => c.bulkhead,
+            CallState::WaitingPool => c.pool,
+            _ => return,
+        };
+        if self.calls.gen(call) != gen {
+            return;
+        }
+        self.calls.bump(call);
+        self.gates[gate as usize].waiting -= 1;
+        let cause = if c.state == CallState::WaitingPool {
+            self.rec.edge(c.edge).pool_wait_ns += u128::from(self.now - c.wait_start);
+            Cause::PoolTimeout
+        } else {
+            Cause::BulkheadFull
+        };
+        self.attempt_failed(call, cause, false);
+    }
+
+    /// Send the attempt to a callee replica and arm its per-try timeout.
     fn send(&mut self, call: u32) {
+        let now = self.now;
+        let replica = self.pick_replica(call);
         let c = &mut self.calls[call];
         c.state = CallState::InFlight;
-        let (edge, op) = (c.edge, c.op);
+        c.attempts += 1;
+        c.attempt_started = now;
+        c.replica = replica;
+        let (edge, op, class, deadline, retry) =
+            (c.edge, c.op, c.class, c.deadline, c.attempts > 1);
         let e = &self.model.edges[edge as usize];
-        let replica = self.pick_replica(edge);
-        self.rec.edge(edge).attempts += 1;
+        let give_up_at = e.timeout.map_or(NEVER, |t| now + t).min(deadline);
+        let callee_deadline = if e.propagate_deadline {
+            give_up_at
+        } else {
+            NEVER
+        };
+        let counters = self.rec.edge(edge);
+        counters.attempts += 1;
+        counters.retries += u64::from(retry);
         let gen = self.calls.gen(call);
-        if let Some(timeout) = e.timeout {
-            self.queue
-                .schedule(self.now + timeout, Kind::Timeout, call, gen);
+        if give_up_at != NEVER {
+            self.queue.schedule(give_up_at, Kind::Timeout, call, gen);
         }
-        self.admit(replica, op, call, gen);
+        self.admit(replica, op, class, call, gen, callee_deadline);
     }
 
-    fn pick_replica(&mut self, edge: u32) -> u32 {
-        let e = &self.model.edges[edge as usize];
+    /// Choose a callee replica: skip replicas a health check has seen down, and on a
+    /// retry prefer another replica than the last attempt's.
+    fn pick_replica(&mut self, call: u32) -> u32 {
+        let c = self.calls[call];
+        let e = &self.model.edges[c.edge as usize];
         let first = self.first_replica[e.callee as usize];
         let n = self.model.services[e.callee as usize].replicas;
         if n == 1 {
             return first;
         }
-        let rng = &mut self.edge_rng[edge as usize];
-        let local = match e.balancer {
-            Balancer::RoundRobin => next_round_robin(&mut self.edge_rr[edge as usize], n),
+        let rng = &mut self.edge_rng[c.edge as usize];
+        let mut local = match e.balancer {
+            Balancer::RoundRobin => next_round_robin(&mut self.edge_rr[c.edge as usize], n),
             Balancer::Random => rng.random_range(0..n),
             Balancer::LeastOutstanding => {
                 // Ties go to the replica after the last one chosen, so that equal replicas
                 // share the load instead of the first one taking it all.
-                let start = next_round_robin(&mut self.edge_rr[edge as usize], n);
+                let start = next_round_robin(&mut self.edge_rr[c.edge as usize], n);
                 (0..n)
                     .map(|i| (start + i) % n)
                     .min_by_key(|&i| self.replicas[(first + i) as usize].outstanding)
@@ -101,70 +248,120 @@ impl Simulation<'_> {
                 }
             }
         };
+        for _ in 0..n {
+            let candidate = first + local;
+            let avoid =
+                (c.attempts > 0 && candidate == c.replica) || !self.usable(c.edge, candidate);
+            if !avoid {
+                break;
+            }
+            local = if local + 1 == n { 0 } else { local + 1 };
+        }
         first + local
     }
 
+    /// Whether the caller believes a replica can take requests: it is up, or its crash
+    /// has not yet been noticed by a health check.
+    fn usable(&self, edge: u32, replica: u32) -> bool {
+        let r = &self.replicas[replica as usize];
+        if r.up {
+            return true;
+        }
+        match self.model.edges[edge as usize].health_check {
+            Some(interval) => self.now < r.down_since + interval,
+            None => true,
+        }
+    }
+
     pub(crate) fn on_reply(&mut self, call: u32, gen: u32) {
-        if self.calls.gen(call) != gen {
+        if self.calls.gen(call) != gen || self.calls[call].state != CallState::InFlight {
             return;
         }
-        let result = self.calls[call].result;
-        let outcome = if result == 0 {
-            Ok(())
-        } else {
-            self.rec.edge(self.calls[call].edge).errors += 1;
-            Err(Cause::Downstream)
-        };
-        self.release_connection(call);
-        self.end_call(call, outcome);
+        self.calls.bump(call);
+        match Outcome::from_code(self.calls[call].result) {
+            Outcome::Failed(cause) => self.attempt_failed(call, cause, true),
+            outcome => self.attempt_succeeded(call, outcome),
+        }
     }
 
     pub(crate) fn on_timeout(&mut self, call: u32, gen: u32) {
         if self.calls.gen(call) != gen || self.calls[call].state != CallState::InFlight {
             return;
         }
-        self.rec.edge(self.calls[call].edge).timeouts += 1;
-        self.release_connection(call);
-        self.end_call(call, Err(Cause::Timeout));
+        self.calls.bump(call);
+        self.attempt_failed(call, Cause::Timeout, false);
     }
 
-    pub(crate) fn on_pool_timeout(&mut self, call: u32, gen: u32) {
-        if self.calls.gen(call) != gen || self.calls[call].state != CallState::WaitingPool {
-            return;
-        }
-        let c = self.calls[call];
-        let e = self.rec.edge(c.edge);
-        e.pool_timeouts += 1;
-        e.pool_wait_ns += u128::from(self.now - c.wait_start);
-        self.end_call(call, Err(Cause::PoolTimeout));
+    fn attempt_succeeded(&mut self, call: u32, outcome: Outcome) {
+        self.release_held(call);
+        self.record_attempt(call, None);
+        self.finish_call(call, outcome);
     }
 
-    /// Give the call's connection to the first caller still waiting, or back to the pool.
-    fn release_connection(&mut self, call: u32) {
-        let pool = self.calls[call].pool;
-        if pool == NONE {
-            return;
-        }
-        while let Some((waiter, gen)) = self.pools[pool as usize].waiters.pop_front() {
-            if self.calls.gen(waiter) != gen || self.calls[waiter].state != CallState::WaitingPool {
-                continue;
+    /// An attempt failed, on the caller's side (`from_callee` false: timeout, pool,
+    /// bulkhead, breaker, throttle) or as the callee's answer.
+    fn attempt_failed(&mut self, call: u32, cause: Cause, from_callee: bool) {
+        self.release_held(call);
+        let kind = cause.kind();
+        self.record_attempt(call, Some((cause, kind)));
+        let local = if from_callee {
+            Cause::Downstream
+        } else {
+            cause
+        };
+        match self.retry_delay(call, kind) {
+            Some(delay) => {
+                let gen = self.calls.bump(call);
+                self.calls[call].state = CallState::Backoff;
+                self.queue
+                    .schedule(self.now + delay, Kind::Backoff, call, gen);
             }
-            // Moving the generation on disarms the waiter's acquire timeout.
-            self.calls.bump(waiter);
-            let c = self.calls[waiter];
-            let e = self.rec.edge(c.edge);
-            e.pool_acquired += 1;
-            e.pool_wait_ns += u128::from(self.now - c.wait_start);
-            self.send(waiter);
-            return;
+            None => self.give_up(call, local, kind),
         }
-        self.pools[pool as usize].in_use -= 1;
     }
 
-    /// Free the call and let its task go on.
-    fn end_call(&mut self, call: u32, outcome: Outcome) {
-        let task = self.calls[call].task;
+    pub(crate) fn on_backoff_done(&mut self, call: u32, gen: u32) {
+        if self.calls.gen(call) == gen && self.calls[call].state == CallState::Backoff {
+            self.attempt(call);
+        }
+    }
+
+    /// No more attempts: answer with the fallback if it covers this failure, else fail.
+    fn give_up(&mut self, call: u32, cause: Cause, kind: FailureKind) {
+        let edge = self.calls[call].edge as usize;
+        let fallback = self.model.edges[edge]
+            .fallback
+            .as_ref()
+            .filter(|f| f.covers(kind))
+            .map(|f| f.latency);
+        let Some(dist) = fallback else {
+            self.finish_call(call, Outcome::Failed(cause));
+            return;
+        };
+        let caller_service = self.model.edges[edge].caller as usize;
+        let latency =
+            self.model.program.dists[dist as usize].sample(&mut self.service_rng[caller_service]);
+        let gen = self.calls.bump(call);
+        self.calls[call].state = CallState::Fallback;
+        self.queue
+            .schedule(self.now + latency, Kind::FallbackDone, call, gen);
+    }
+
+    pub(crate) fn on_fallback_done(&mut self, call: u32, gen: u32) {
+        if self.calls.gen(call) == gen && self.calls[call].state == CallState::Fallback {
+            self.finish_call(call, Outcome::Degraded);
+        }
+    }
+
+    /// The logical call is over: count it, free it and let its task go on.
+    fn finish_call(&mut self, call: u32, outcome: Outcome) {
+        let c = self.calls[call];
         self.calls.free(call);
-        self.resume_after_call(task, outcome);
+        self.rec.call_done(c.edge, outcome, self.now - c.started);
+        let job = self.tasks[c.task].job;
+        if outcome == Outcome::Degraded {
+            self.jobs[job].degraded = true;
+        }
+        self.resume_after_call(c.task, outcome);
     }
 }

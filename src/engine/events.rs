@@ -12,15 +12,21 @@ pub enum Kind {
     WorkDone,
     Reply,
     Timeout,
-    PoolTimeout,
+    AcquireTimeout,
+    Backoff,
+    FallbackDone,
+    Crash,
+    Restart,
+    Action,
     WindowEnd,
 }
 
 /// One scheduled event: 32 bytes, `Copy`, no allocation.
 #[derive(Debug, Clone, Copy)]
 pub struct Event {
-    pub time: u64,
-    pub seq: u64,
+    /// `time << 64 | sequence`: the whole ordering in one integer, so that the heap
+    /// compares with one instruction pair instead of building tuples.
+    pub key: u128,
     pub handle: u32,
     /// Generation of the handle's slot when scheduled: a mismatch on firing means the
     /// target has moved on and the event is ignored (lazy cancellation).
@@ -42,7 +48,22 @@ impl Event {
     /// Time and sequence in one integer: one comparison instead of two.
     #[inline]
     pub fn key(&self) -> u128 {
-        (u128::from(self.time) << 64) | u128::from(self.seq)
+        self.key
+    }
+
+    #[inline]
+    pub fn new(time: u64, seq: u64, handle: u32, gen: u32, kind: Kind) -> Event {
+        Event {
+            key: (u128::from(time) << 64) | u128::from(seq),
+            handle,
+            gen,
+            kind,
+        }
+    }
+
+    #[inline]
+    pub fn time(&self) -> u64 {
+        (self.key >> 64) as u64
     }
 }
 
@@ -55,7 +76,7 @@ impl PartialOrd for Event {
 
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
+        self.key == other.key
     }
 }
 
@@ -81,13 +102,7 @@ impl EventQueue {
     pub fn schedule(&mut self, time: u64, kind: Kind, handle: u32, gen: u32) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let event = Event {
-            time,
-            seq,
-            handle,
-            gen,
-            kind,
-        };
+        let event = Event::new(time, seq, handle, gen, kind);
         if self.top_taken {
             self.top_taken = false;
             self.heap.replace_top(event);
@@ -101,13 +116,8 @@ impl EventQueue {
     pub fn schedule_now(&mut self, now: u64, kind: Kind, handle: u32, gen: u32) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.now_lane.push_back(Event {
-            time: now,
-            seq,
-            handle,
-            gen,
-            kind,
-        });
+        self.now_lane
+            .push_back(Event::new(now, seq, handle, gen, kind));
     }
 
     /// The earliest event if it is due at or before `limit`.
@@ -118,16 +128,13 @@ impl EventQueue {
             self.heap.pop();
         }
         if let Some(lane) = self.now_lane.front() {
-            let heap_first = self
-                .heap
-                .peek()
-                .is_some_and(|h| (h.time, h.seq) < (lane.time, lane.seq));
+            let heap_first = self.heap.peek().is_some_and(|h| h.key < lane.key);
             if !heap_first {
                 return self.now_lane.pop_front();
             }
         }
         match self.heap.peek() {
-            Some(e) if e.time <= limit => {
+            Some(e) if e.time() <= limit => {
                 self.top_taken = true;
                 Some(*e)
             }

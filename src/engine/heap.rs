@@ -100,13 +100,7 @@ mod tests {
         let mut reference = std::collections::BTreeSet::new();
         for seq in 0..5000u64 {
             let time = rng.random_range(0..500u64);
-            let ev = Event {
-                time,
-                seq,
-                handle: 0,
-                gen: 0,
-                kind: Kind::WorkDone,
-            };
+            let ev = Event::new(time, seq, 0, 0, Kind::WorkDone);
             if seq % 3 == 0 && heap.len() > 0 {
                 assert_eq!(heap.peek().unwrap().key(), reference.pop_first().unwrap());
                 heap.replace_top(ev);

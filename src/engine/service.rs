@@ -1,40 +1,73 @@
-//! The service side: admitting a request to a replica, queueing it, giving it a worker,
-//! and releasing the worker when it is done.
+//! The service side: admitting a request to a replica (or refusing it), queueing it,
+//! giving it a worker, and releasing the worker when it is done.
 
 use super::arena::NONE;
 use super::events::Kind;
-use super::state::{Job, Task};
+use super::state::{Job, Task, NEVER};
 use super::Simulation;
+use crate::model::{ClassId, QueueDiscipline};
 use crate::outcome::{Cause, Outcome};
-use crate::spec::Discipline;
 
 impl Simulation<'_> {
     /// A request for `op` arrives at `replica`, on behalf of `caller` (a call) or a source.
-    pub(crate) fn admit(&mut self, replica: u32, op: u32, caller: u32, caller_gen: u32) {
+    pub(crate) fn admit(
+        &mut self,
+        replica: u32,
+        op: u32,
+        class: ClassId,
+        caller: u32,
+        caller_gen: u32,
+        deadline: u64,
+    ) {
         let now = self.now;
         let r = &self.replicas[replica as usize];
         let service = r.service;
         let svc = &self.model.services[service as usize];
         self.rec.arrival(service);
-        let has_worker = r.busy < svc.workers;
-        let has_room = (r.queue.len() as u64) < svc.queue_capacity;
-        if !has_worker && !has_room {
-            self.rec.rejected(service);
-            self.reply(caller, caller_gen, Err(Cause::Rejected), service, 0);
+        let refusal = if !r.up {
+            Some(Cause::Crashed)
+        } else if self.sheds(replica, class) {
+            Some(Cause::Shed)
+        } else if r.busy >= svc.workers && r.queue.len() as u64 >= svc.queue_capacity {
+            Some(Cause::Rejected)
+        } else {
+            None
+        };
+        if let Some(cause) = refusal {
+            self.rec.refused(service, cause);
+            self.reply(caller, caller_gen, Outcome::Failed(cause), service, 0);
             return;
         }
         let job = self.jobs.alloc(Job {
             replica,
+            service,
             op,
+            class,
             caller,
             caller_gen,
             arrived: now,
             started: 0,
+            deadline,
             root_task: NONE,
+            running: false,
+            degraded: false,
         });
-        self.replicas[replica as usize].outstanding += 1;
+        let r = &mut self.replicas[replica as usize];
+        r.outstanding += 1;
+        let outstanding = r.outstanding;
+        let has_worker = r.busy < svc.workers;
+        if let Some(m) = svc.memory {
+            let used = m.base + m.per_request * u64::from(outstanding);
+            self.rec.memory(service, used);
+            if used > m.limit {
+                // Why an event and not a crash right here? The crash tears down every
+                // request of the replica, and we may be deep inside a caller's handler.
+                self.queue.schedule_now(now, Kind::Crash, replica, 0);
+            }
+        }
         self.rec.admitted(service, now);
         if has_worker {
+            self.replicas[replica as usize].last_empty = now;
             self.start(job, false);
         } else {
             self.replicas[replica as usize].queue.push_back(job);
@@ -42,14 +75,27 @@ impl Simulation<'_> {
         }
     }
 
+    /// Priority load shedding: the i-th listed class is shed once the queue is fuller than
+    /// `share + i·(1 − share)/n` of its capacity, so the first-listed class goes first.
+    fn sheds(&self, replica: u32, class: ClassId) -> bool {
+        let r = &self.replicas[replica as usize];
+        let svc = &self.model.services[r.service as usize];
+        let Some(shed) = &svc.shed else { return false };
+        let Some(rank) = shed.classes.iter().position(|c| *c == class) else {
+            return false;
+        };
+        let n = shed.classes.len() as f64;
+        let threshold = shed.share + rank as f64 * (1.0 - shed.share) / n;
+        r.queue.len() as f64 >= threshold * svc.queue_capacity as f64
+    }
+
     fn start(&mut self, job: u32, from_queue: bool) {
         let now = self.now;
         let j = &mut self.jobs[job];
         j.started = now;
-        let (replica, op, waited) = (j.replica, j.op, now - j.arrived);
-        let r = &mut self.replicas[replica as usize];
-        r.busy += 1;
-        let service = r.service;
+        j.running = true;
+        let (replica, service, op, waited) = (j.replica, j.service, j.op, now - j.arrived);
+        self.replicas[replica as usize].busy += 1;
         self.rec.started(service, now, waited, from_queue);
         let body = self.model.operations[op as usize].body;
         let task = self.tasks.alloc(Task {
@@ -73,23 +119,87 @@ impl Simulation<'_> {
         let r = &mut self.replicas[j.replica as usize];
         r.busy -= 1;
         r.outstanding -= 1;
-        let service = r.service;
-        self.rec.departed(service, now, now - j.arrived, outcome);
-        self.reply(j.caller, j.caller_gen, outcome, service, now - j.started);
-        let discipline = self.model.services[service as usize].discipline;
-        let r = &mut self.replicas[j.replica as usize];
-        let next = match discipline {
-            Discipline::Fifo => r.queue.pop_front(),
-            Discipline::Lifo => r.queue.pop_back(),
+        let outcome = match outcome {
+            Outcome::Ok if j.degraded => Outcome::Degraded,
+            o => o,
         };
-        if let Some(next) = next {
-            self.start(next, true);
+        self.rec.departed(j.service, now, now - j.arrived, outcome);
+        self.reply(j.caller, j.caller_gen, outcome, j.service, now - j.started);
+        self.start_next(j.replica);
+    }
+
+    /// Give the freed worker to the next queued request, dropping those that waited too
+    /// long (queue timeout, CoDel) or whose caller has already given up.
+    fn start_next(&mut self, replica: u32) {
+        let now = self.now;
+        let service = self.replicas[replica as usize].service;
+        let svc = &self.model.services[service as usize];
+        let (discipline, queue_timeout) = (svc.discipline, svc.queue_timeout.unwrap_or(NEVER));
+        loop {
+            let r = &mut self.replicas[replica as usize];
+            let (next, limit) = match discipline {
+                QueueDiscipline::Fifo => (r.queue.pop_front(), queue_timeout),
+                QueueDiscipline::Lifo => (r.queue.pop_back(), queue_timeout),
+                QueueDiscipline::CoDel {
+                    target,
+                    interval,
+                    adaptive_lifo,
+                } => {
+                    // A standing queue: not empty at any moment of the last interval.
+                    let standing = now.saturating_sub(r.last_empty) > interval;
+                    let next = if standing && adaptive_lifo {
+                        r.queue.pop_back()
+                    } else {
+                        r.queue.pop_front()
+                    };
+                    (
+                        next,
+                        queue_timeout.min(if standing { target } else { interval }),
+                    )
+                }
+            };
+            if r.queue.is_empty() {
+                r.last_empty = now;
+            }
+            let Some(next) = next else { return };
+            let j = self.jobs[next];
+            let cause = if now >= j.deadline {
+                Some(Cause::Deadline)
+            } else if now - j.arrived > limit {
+                Some(Cause::QueueTimeout)
+            } else {
+                None
+            };
+            match cause {
+                Some(cause) => self.drop_queued(next, cause),
+                None => {
+                    self.start(next, true);
+                    return;
+                }
+            }
         }
+    }
+
+    /// A queued request leaves without having run.
+    pub(crate) fn drop_queued(&mut self, job: u32, cause: Cause) {
+        let j = self.jobs[job];
+        self.jobs.free(job);
+        self.replicas[j.replica as usize].outstanding -= 1;
+        self.rec
+            .dropped(j.service, self.now, self.now - j.arrived, cause);
+        self.reply(j.caller, j.caller_gen, Outcome::Failed(cause), j.service, 0);
     }
 
     /// Deliver a job's outcome to the call that sent it, if that call still waits for it.
     /// The reply is an event at the current instant (see `EventQueue::now_lane`).
-    fn reply(&mut self, caller: u32, caller_gen: u32, outcome: Outcome, service: u32, work: u64) {
+    pub(crate) fn reply(
+        &mut self,
+        caller: u32,
+        caller_gen: u32,
+        outcome: Outcome,
+        service: u32,
+        work: u64,
+    ) {
         if caller == NONE {
             return;
         }
@@ -98,10 +208,7 @@ impl Simulation<'_> {
             self.rec.wasted(service, work);
             return;
         }
-        self.calls[caller].result = match outcome {
-            Ok(()) => 0,
-            Err(c) => c as u8 + 1,
-        };
+        self.calls[caller].result = outcome.code();
         self.queue
             .schedule_now(self.now, Kind::Reply, caller, caller_gen);
     }

@@ -1,20 +1,30 @@
-//! The records the engine keeps for things in flight. All are small, `Copy`-friendly and
-//! live in arenas; links between them are `u32` indices (`NONE` for absent).
+//! The records the engine keeps for things in flight. All are small and live in arenas;
+//! links between them are `u32` indices (`NONE` for absent).
 
 use std::collections::VecDeque;
+
+/// "No deadline".
+pub const NEVER: u64 = u64::MAX;
 
 /// A request being served by one replica of a service (queued or holding a worker).
 #[derive(Clone, Copy)]
 pub struct Job {
     pub replica: u32,
+    pub service: u32,
     pub op: u32,
+    pub class: u32,
     /// The call waiting for this job's reply, and that call's generation when sent;
     /// `NONE` for requests from an external source.
     pub caller: u32,
     pub caller_gen: u32,
     pub arrived: u64,
     pub started: u64,
+    /// When the caller gives up, if it told us (deadline propagation); `NEVER` otherwise.
+    pub deadline: u64,
     pub root_task: u32,
+    pub running: bool,
+    /// A call on this request's way was answered by a fallback.
+    pub degraded: bool,
 }
 
 /// A cursor through one sequence of steps of a running job.
@@ -29,36 +39,60 @@ pub struct Task {
     pub parent: u32,
     /// Children still running.
     pub pending: u32,
-    /// First failure among finished children, as a `Cause` discriminant + 1 (0 = none).
+    /// First failure among finished children, as an `Outcome` code (0 = none).
     pub failed: u8,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum CallState {
+    WaitingBulkhead,
     WaitingPool,
     InFlight,
+    Backoff,
+    Fallback,
 }
 
-/// One logical call from a task to a callee operation.
+/// One logical call from a task to a callee operation, across all its attempts.
 #[derive(Clone, Copy)]
 pub struct Call {
     pub task: u32,
     pub edge: u32,
     pub op: u32,
-    /// Index of the caller replica's pool for this edge, or `NONE`.
+    pub class: u32,
+    /// Gate indices for this call's bulkhead and connection pool (`NONE` if unlimited).
+    pub bulkhead: u32,
     pub pool: u32,
+    pub holds_bulkhead: bool,
+    pub holds_pool: bool,
     pub state: CallState,
+    /// Attempts made so far.
+    pub attempts: u32,
+    pub started: u64,
+    pub attempt_started: u64,
     pub wait_start: u64,
-    /// Result delivered by the callee, read when the Reply event fires (0 = ok, else cause + 1).
+    /// Overall deadline of the logical call (edge `deadline`, or the caller's own
+    /// propagated deadline); `NEVER` when none.
+    pub deadline: u64,
+    /// The callee replica of the last attempt (for outlier detection and retries).
+    pub replica: u32,
+    /// Outcome delivered by the callee, read when the Reply event fires.
     pub result: u8,
 }
 
 pub struct Replica {
     pub service: u32,
     pub busy: u32,
-    /// Requests queued or running here (what least-outstanding balancers look at).
+    /// Requests queued or running here (what least-outstanding balancers and the memory
+    /// model look at).
     pub outstanding: u32,
     pub queue: VecDeque<u32>,
+    pub up: bool,
+    /// When the replica last went down (crash) — health checks notice it after their lag.
+    pub down_since: u64,
+    /// Work runs slower until this time after a restart.
+    pub warm_until: u64,
+    /// CoDel: the last time the queue was empty.
+    pub last_empty: u64,
 }
 
 impl Replica {
@@ -68,26 +102,36 @@ impl Replica {
             busy: 0,
             outstanding: 0,
             queue: VecDeque::new(),
+            up: true,
+            down_since: 0,
+            warm_until: 0,
+            last_empty: 0,
         }
     }
 }
 
-/// A connection pool of one caller replica on one edge (HikariCP-like: fixed size,
-/// waiters served first-come first-served up to the acquire timeout).
-pub struct PoolState {
+/// A counted resource with FIFO waiters: a connection pool (HikariCP-like) or a
+/// semaphore bulkhead (resilience4j-like) of one caller replica on one edge.
+pub struct Gate {
     pub size: u32,
     pub in_use: u32,
+    /// Longest wait [ns]; 0 fails at once.
+    pub max_wait: u64,
     /// `(call, generation when it started waiting)`; entries whose call has moved on are
-    /// skipped when a connection frees up.
+    /// skipped when a slot frees up.
     pub waiters: VecDeque<(u32, u32)>,
+    /// Live waiters (the deque may also hold stale entries).
+    pub waiting: u32,
 }
 
-impl PoolState {
-    pub fn new(size: u32) -> Self {
-        PoolState {
+impl Gate {
+    pub fn new(size: u32, max_wait: u64) -> Self {
+        Gate {
             size,
             in_use: 0,
+            max_wait,
             waiters: VecDeque::new(),
+            waiting: 0,
         }
     }
 }

@@ -16,13 +16,23 @@ impl Simulation<'_> {
             let t = self.tasks[task];
             let program = &self.model.program;
             if t.pos == program.seq_len(t.seq) {
-                self.finish_task(task, Ok(()));
+                self.finish_task(task, Outcome::Ok);
+                return;
+            }
+            // Deadline propagation: a callee whose caller has given up stops at the next
+            // step boundary instead of working for nobody.
+            if self.now >= self.jobs[t.job].deadline {
+                self.finish_task(task, Outcome::Failed(Cause::Deadline));
                 return;
             }
             let service = t.service as usize;
             match *program.node_at(t.seq, t.pos) {
                 Node::Work(dist) => {
-                    let d = program.dists[dist as usize].sample(&mut self.service_rng[service]);
+                    let mut d = program.dists[dist as usize].sample(&mut self.service_rng[service]);
+                    let slowdown = self.work_slowdown(t.job);
+                    if slowdown != 1.0 {
+                        d = (d as f64 * slowdown) as u64;
+                    }
                     let gen = self.tasks.gen(task);
                     self.queue.schedule(self.now + d, Kind::WorkDone, task, gen);
                     return;
@@ -51,6 +61,20 @@ impl Simulation<'_> {
         }
     }
 
+    /// How much slower work runs on this job's replica right now: a scripted slowdown of
+    /// the service times the post-restart warm-up factor.
+    #[inline]
+    fn work_slowdown(&self, job: u32) -> f64 {
+        let j = &self.jobs[job];
+        let mut factor = self.slowdown[j.service as usize];
+        if let Some(m) = self.model.services[j.service as usize].memory {
+            if self.now < self.replicas[j.replica as usize].warm_until {
+                factor *= m.warmup_slowdown;
+            }
+        }
+        factor
+    }
+
     fn spawn(&mut self, parent: u32, seq: u32) {
         let Task { job, service, .. } = self.tasks[parent];
         let child = self.tasks.alloc(Task {
@@ -73,14 +97,14 @@ impl Simulation<'_> {
         self.run_task(task);
     }
 
-    /// A call made by `task` ended.
+    /// A call made by `task` ended (a degraded answer counts as success here; the job
+    /// has already been marked degraded).
     pub(crate) fn resume_after_call(&mut self, task: u32, outcome: Outcome) {
-        match outcome {
-            Ok(()) => {
-                self.tasks[task].pos += 1;
-                self.run_task(task);
-            }
-            Err(cause) => self.finish_task(task, Err(cause)),
+        if outcome.is_success() {
+            self.tasks[task].pos += 1;
+            self.run_task(task);
+        } else {
+            self.finish_task(task, outcome);
         }
     }
 
@@ -90,29 +114,32 @@ impl Simulation<'_> {
         let t = self.tasks[task];
         self.tasks.free(task);
         if t.parent == NONE {
+            let error_rate = self.model.services[t.service as usize].error_rate;
+            let outcome = if outcome.is_success()
+                && error_rate > 0.0
+                && self.service_rng[t.service as usize].random::<f64>() < error_rate
+            {
+                Outcome::Failed(Cause::Error)
+            } else {
+                outcome
+            };
             self.finish_job(t.job, outcome);
             return;
         }
         let p = &mut self.tasks[t.parent];
-        if let Err(c) = outcome {
-            if p.failed == 0 {
-                p.failed = c as u8 + 1;
-            }
+        if !outcome.is_success() && p.failed == 0 {
+            p.failed = outcome.code();
         }
         p.pending -= 1;
         if p.pending > 0 {
             return;
         }
         if p.failed != 0 {
-            let cause = cause_from_code(p.failed);
-            self.finish_task(t.parent, Err(cause));
+            let failed = Outcome::from_code(p.failed);
+            self.finish_task(t.parent, failed);
         } else {
             p.pos += 1;
             self.run_task(t.parent);
         }
     }
-}
-
-pub(crate) fn cause_from_code(code: u8) -> Cause {
-    Cause::ALL[(code - 1) as usize]
 }

@@ -1,7 +1,7 @@
 //! `ModelSpec` → `Model`: resolve names to ids, convert units, compile operations and
 //! reject everything the engine could not run sensibly, collecting every problem.
 
-use super::{fnv1a, Dist, Edge, Model, Node, Operation, Pool, Program, SeqId, Service};
+use super::{fnv1a, resilience, Dist, Edge, Model, Node, Operation, Program, SeqId, Service};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Source};
 use crate::spec::{ClientSpec, DistSpec, ModelSpec, StepSpec};
 use petgraph::algo::tarjan_scc;
@@ -45,7 +45,8 @@ pub fn validate_model(spec: &ModelSpec, src: &Source) -> Result<Model, Diagnosti
         );
         return Err(Diagnostics(ck.errors));
     }
-    let services = check_services(spec, &mut ck);
+    let classes = resilience::model_classes(spec);
+    let services = check_services(spec, &classes, &mut ck);
     let operations = list_operations(spec);
     let mut edges = Vec::new();
     let clients = check_clients(spec, &mut ck);
@@ -63,6 +64,7 @@ pub fn validate_model(spec: &ModelSpec, src: &Source) -> Result<Model, Diagnosti
                 path: format!("services.{svc_name}.operations.{op_name}"),
                 svc_name,
                 op_name,
+                classes: &classes,
             };
             bodies.push(cx.seq(steps));
         }
@@ -101,6 +103,7 @@ pub fn validate_model(spec: &ModelSpec, src: &Source) -> Result<Model, Diagnosti
         operations,
         edges,
         program,
+        classes,
         hash: 0,
     };
     check_cycles(&model, &mut ck);
@@ -109,8 +112,8 @@ pub fn validate_model(spec: &ModelSpec, src: &Source) -> Result<Model, Diagnosti
     }
     model.hash = fnv1a(
         format!(
-            "{:?}|{:?}|{:?}|{:?}",
-            model.services, model.operations, model.edges, model.program
+            "{:?}|{:?}|{:?}|{:?}|{:?}",
+            model.services, model.operations, model.edges, model.program, model.classes
         )
         .as_bytes(),
     );
@@ -124,7 +127,7 @@ fn spec_name(spec: &ModelSpec, id: u32) -> &str {
         .map_or("?", String::as_str)
 }
 
-fn check_services(spec: &ModelSpec, ck: &mut Checker) -> Vec<Service> {
+fn check_services(spec: &ModelSpec, classes: &[String], ck: &mut Checker) -> Vec<Service> {
     let mut out = Vec::new();
     let mut first_op = 0u32;
     for (name, s) in &spec.services {
@@ -177,13 +180,22 @@ fn check_services(spec: &ModelSpec, ck: &mut Checker) -> Vec<Service> {
             }
         }
         let count = s.operations.len() as u32;
+        let mut problems = Vec::new();
+        let r = resilience::service_resilience(s, classes, &mut problems);
+        for (field, msg, hint) in problems {
+            ck.at_service(name, &field, msg, Some(&hint));
+        }
         out.push(Service {
             name: name.clone(),
             replicas: s.replicas,
             workers: s.workers,
             queue_capacity: s.queue.capacity.unwrap_or(u64::MAX),
-            discipline: s.queue.discipline,
+            discipline: r.discipline,
+            queue_timeout: r.queue_timeout,
             operations: (first_op..first_op + count).collect(),
+            memory: r.memory,
+            error_rate: r.error_rate,
+            shed: r.shed,
         });
         first_op += count;
     }
@@ -276,6 +288,7 @@ struct Compile<'a, 'c> {
     path: String,
     svc_name: &'a str,
     op_name: &'a str,
+    classes: &'a [String],
 }
 
 impl Compile<'_, '_> {
@@ -436,22 +449,35 @@ impl Compile<'_, '_> {
             return i as u32;
         }
         let names: Vec<&String> = self.spec.services.keys().collect();
-        let client = self
+        let (key, client) = self
             .clients
-            .values()
-            .find(|(a, b, _)| *a == caller && *b == callee)
-            .map(|(_, _, c)| (*c).clone())
+            .iter()
+            .find(|(_, (a, b, _))| *a == caller && *b == callee)
+            .map(|(k, (_, _, c))| (k.clone(), (*c).clone()))
             .unwrap_or_default();
+        let r = resilience::edge_resilience(
+            &client,
+            &key,
+            self.ck.src,
+            self.classes,
+            self.program,
+            build_dist,
+            &mut self.ck.errors,
+        );
         self.edges.push(Edge {
             name: format!("{} -> {}", names[caller as usize], names[callee as usize]),
             caller,
             callee,
             timeout: client.timeout.map(|d| d.0),
-            pool: client.pool.as_ref().map(|p| Pool {
-                size: p.size,
-                acquire_timeout: p.acquire_timeout.0,
-            }),
+            pool: client.pool.as_ref().map(resilience::pool),
+            class_pools: r.class_pools,
+            bulkhead: r.bulkhead,
+            class_bulkheads: r.class_bulkheads,
             balancer: client.balancer,
+            deadline: r.deadline,
+            propagate_deadline: client.propagate_deadline,
+            fallback: r.fallback,
+            health_check: r.health_check,
         });
         (self.edges.len() - 1) as u32
     }

@@ -4,121 +4,10 @@
 //! current window's); totals are the sum of the windows after the warm-up, added once per
 //! window. The warm-up is a whole number of windows, so nothing straddles it.
 
-use super::Histogram;
-use crate::outcome::Cause;
-
-#[derive(Clone, Default)]
-pub struct ServiceCounters {
-    pub arrivals: u64,
-    /// Requests that finished successfully.
-    pub completed: u64,
-    pub errors: [u64; Cause::COUNT],
-    /// Sum of response times of successful requests [ns].
-    pub response_ns: u128,
-    /// Requests that left after being admitted (success or failure), and their time in system.
-    pub departed: u64,
-    pub sojourn_ns: u128,
-    pub started: u64,
-    pub queue_wait_ns: u128,
-    /// Started requests that had to wait in the queue.
-    pub waited: u64,
-    /// Time integrals [ns × count] of busy workers, requests in system and queue length.
-    pub busy_area: u128,
-    pub in_system_area: u128,
-    pub queue_area: u128,
-    pub max_queue: u64,
-    /// Work finished for callers that had already given up [ns].
-    pub wasted_ns: u128,
-    /// Latency of successful requests.
-    pub latency: Histogram,
-}
-
-impl ServiceCounters {
-    fn fold(&mut self, w: &ServiceCounters) {
-        self.arrivals += w.arrivals;
-        self.completed += w.completed;
-        for (a, b) in self.errors.iter_mut().zip(w.errors) {
-            *a += b;
-        }
-        self.response_ns += w.response_ns;
-        self.departed += w.departed;
-        self.sojourn_ns += w.sojourn_ns;
-        self.started += w.started;
-        self.queue_wait_ns += w.queue_wait_ns;
-        self.waited += w.waited;
-        self.busy_area += w.busy_area;
-        self.in_system_area += w.in_system_area;
-        self.queue_area += w.queue_area;
-        self.max_queue = self.max_queue.max(w.max_queue);
-        self.wasted_ns += w.wasted_ns;
-        self.latency.merge(&w.latency);
-    }
-
-    /// Zero every counter, keeping the histogram's allocation (a fresh one would cost a
-    /// 30 KB allocation per service per window).
-    fn reset(&mut self) {
-        let ServiceCounters {
-            arrivals,
-            completed,
-            errors,
-            response_ns,
-            departed,
-            sojourn_ns,
-            started,
-            queue_wait_ns,
-            waited,
-            busy_area,
-            in_system_area,
-            queue_area,
-            max_queue,
-            wasted_ns,
-            latency,
-        } = self;
-        (
-            *arrivals, *completed, *departed, *started, *waited, *max_queue,
-        ) = (0, 0, 0, 0, 0, 0);
-        (
-            *response_ns,
-            *sojourn_ns,
-            *queue_wait_ns,
-            *busy_area,
-            *in_system_area,
-            *queue_area,
-            *wasted_ns,
-        ) = (0, 0, 0, 0, 0, 0, 0);
-        *errors = [0; Cause::COUNT];
-        latency.clear();
-    }
-
-    pub fn failed(&self) -> u64 {
-        self.errors.iter().sum()
-    }
-}
-
-#[derive(Clone, Copy, Default)]
-pub struct EdgeCounters {
-    /// Logical calls made by the caller's operations.
-    pub calls: u64,
-    /// Requests actually sent to a callee replica.
-    pub attempts: u64,
-    pub pool_acquired: u64,
-    pub pool_wait_ns: u128,
-    pub pool_timeouts: u64,
-    pub timeouts: u64,
-    pub errors: u64,
-}
-
-impl EdgeCounters {
-    fn fold(&mut self, w: &EdgeCounters) {
-        self.calls += w.calls;
-        self.attempts += w.attempts;
-        self.pool_acquired += w.pool_acquired;
-        self.pool_wait_ns += w.pool_wait_ns;
-        self.pool_timeouts += w.pool_timeouts;
-        self.timeouts += w.timeouts;
-        self.errors += w.errors;
-    }
-}
+use super::counters::{EdgeCounters, ServiceCounters};
+use super::rows::{EdgeRow, ServiceRow};
+use crate::model::Model;
+use crate::outcome::{Cause, Outcome};
 
 /// Instantaneous levels of one service (all replicas), integrated over time.
 #[derive(Clone, Copy, Default)]
@@ -129,26 +18,6 @@ struct Levels {
     since: u64,
 }
 
-/// One row of `metrics.csv`: a service during one window.
-#[derive(Clone)]
-pub struct ServiceRow {
-    pub window_start: u64,
-    pub window_end: u64,
-    pub service: u32,
-    pub arrivals: u64,
-    pub completed: u64,
-    pub errors: [u64; Cause::COUNT],
-    pub p50: Option<u64>,
-    pub p95: Option<u64>,
-    pub p99: Option<u64>,
-    pub mean_response_s: Option<f64>,
-    /// Mean busy workers / capacity over the window.
-    pub utilization: f64,
-    pub queue_max: u64,
-    pub queue_end: u64,
-    pub in_flight_end: u64,
-}
-
 pub struct Recorder {
     pub warmup: u64,
     window: Vec<ServiceCounters>,
@@ -157,14 +26,18 @@ pub struct Recorder {
     pub edge_totals: Vec<EdgeCounters>,
     levels: Vec<Levels>,
     capacity: Vec<u64>,
+    /// Replicas up, sampled at the end of each window.
+    replicas_up: Vec<u32>,
     pub rows: Vec<ServiceRow>,
+    pub edge_rows: Vec<EdgeRow>,
     window_start: u64,
 }
 
 impl Recorder {
     /// `capacity[s]` is the worker count of service `s` over all replicas.
-    pub fn new(capacity: Vec<u64>, edges: usize, warmup: u64) -> Self {
+    pub fn new(model: &Model, capacity: Vec<u64>, warmup: u64) -> Self {
         let n = capacity.len();
+        let edges = model.edges.len();
         Recorder {
             warmup,
             window: (0..n).map(|_| ServiceCounters::default()).collect(),
@@ -173,7 +46,9 @@ impl Recorder {
             edge_totals: vec![EdgeCounters::default(); edges],
             levels: vec![Levels::default(); n],
             capacity,
+            replicas_up: vec![0; n],
             rows: Vec::new(),
+            edge_rows: Vec::new(),
             window_start: 0,
         }
     }
@@ -194,6 +69,12 @@ impl Recorder {
     #[inline]
     pub fn arrival(&mut self, s: u32) {
         self.window[s as usize].arrivals += 1;
+    }
+
+    /// Turned away at the door (never admitted): counted as an arrival that failed.
+    #[inline]
+    pub fn refused(&mut self, s: u32, cause: Cause) {
+        self.window[s as usize].errors[cause as usize] += 1;
     }
 
     #[inline]
@@ -226,29 +107,23 @@ impl Recorder {
         w.waited += u64::from(from_queue);
     }
 
+    /// A running request left its service after `sojourn` ns.
     #[inline]
-    pub fn rejected(&mut self, s: u32) {
-        self.window[s as usize].errors[Cause::Rejected as usize] += 1;
-    }
-
-    /// A started request left its service after `sojourn` ns.
-    #[inline]
-    pub fn departed(&mut self, s: u32, now: u64, sojourn: u64, outcome: Result<(), Cause>) {
+    pub fn departed(&mut self, s: u32, now: u64, sojourn: u64, outcome: Outcome) {
         self.integrate(s, now);
         let l = &mut self.levels[s as usize];
         l.busy -= 1;
         l.in_system -= 1;
-        let w = &mut self.window[s as usize];
-        w.departed += 1;
-        w.sojourn_ns += u128::from(sojourn);
-        match outcome {
-            Ok(()) => {
-                w.completed += 1;
-                w.response_ns += u128::from(sojourn);
-                w.latency.record(sojourn);
-            }
-            Err(c) => w.errors[c as usize] += 1,
-        }
+        self.window[s as usize].left(sojourn, outcome);
+    }
+
+    /// A queued request left without running.
+    pub fn dropped(&mut self, s: u32, now: u64, sojourn: u64, cause: Cause) {
+        self.integrate(s, now);
+        let l = &mut self.levels[s as usize];
+        l.queued -= 1;
+        l.in_system -= 1;
+        self.window[s as usize].left(sojourn, Outcome::Failed(cause));
     }
 
     #[inline]
@@ -257,49 +132,98 @@ impl Recorder {
     }
 
     #[inline]
+    pub fn memory(&mut self, s: u32, bytes: u64) {
+        let w = &mut self.window[s as usize];
+        w.memory_max = w.memory_max.max(bytes);
+    }
+
+    pub fn crashed(&mut self, s: u32) {
+        self.window[s as usize].crashes += 1;
+    }
+
+    pub fn restarted(&mut self, s: u32) {
+        self.window[s as usize].restarts += 1;
+    }
+
+    pub fn replica_up(&mut self, s: u32, up: bool) {
+        self.replicas_up[s as usize] += u32::from(up);
+    }
+
+    #[inline]
     pub fn edge(&mut self, e: u32) -> &mut EdgeCounters {
         &mut self.edge_window[e as usize]
+    }
+
+    #[inline]
+    pub fn attempt_failed(&mut self, e: u32, cause: Cause) {
+        self.edge_window[e as usize].attempt_failures[cause as usize] += 1;
+    }
+
+    #[inline]
+    pub fn call_done(&mut self, e: u32, outcome: Outcome, duration: u64) {
+        self.edge_window[e as usize].call_done(outcome, duration);
+    }
+
+    /// A pool's or bulkhead's level: slots in use and callers waiting.
+    #[inline]
+    pub fn gate_level(&mut self, e: u32, is_pool: bool, in_use: u32, waiting: u32) {
+        let w = &mut self.edge_window[e as usize];
+        if is_pool {
+            w.pool_in_use_max = w.pool_in_use_max.max(in_use);
+            w.pool_waiters_max = w.pool_waiters_max.max(waiting);
+        } else {
+            w.bulkhead_in_use_max = w.bulkhead_in_use_max.max(in_use);
+        }
+    }
+
+    pub fn breaker_state(&mut self, e: u32, state: u8, transitions: u64) {
+        let w = &mut self.edge_window[e as usize];
+        w.breaker_state = state;
+        w.breaker_transitions += transitions;
+    }
+
+    pub fn window_start(&self) -> u64 {
+        self.window_start
     }
 
     /// Close the window ending at `now`: emit its rows and, past the warm-up, fold it
     /// into the totals.
     pub fn close_window(&mut self, now: u64) {
         let span = now.saturating_sub(self.window_start).max(1);
+        let counted = self.window_start >= self.warmup;
         for s in 0..self.window.len() {
             self.integrate(s as u32, now);
-            let w = &self.window[s];
             let l = self.levels[s];
-            let [p50, p95, p99] = w.latency.quantiles([0.50, 0.95, 0.99]);
-            self.rows.push(ServiceRow {
-                window_start: self.window_start,
-                window_end: now,
-                service: s as u32,
-                arrivals: w.arrivals,
-                completed: w.completed,
-                errors: w.errors,
-                p50,
-                p95,
-                p99,
-                mean_response_s: (w.completed > 0)
-                    .then(|| w.response_ns as f64 / w.completed as f64 / 1e9),
-                utilization: w.busy_area as f64 / (span as f64 * self.capacity[s] as f64),
-                queue_max: w.max_queue.max(l.queued),
-                queue_end: l.queued,
-                in_flight_end: l.in_system,
-            });
-            if self.window_start >= self.warmup {
+            self.rows.push(ServiceRow::new(
+                self.window_start,
+                now,
+                s as u32,
+                &self.window[s],
+                span,
+                self.capacity[s],
+                l.queued,
+                l.in_system,
+                self.replicas_up[s],
+            ));
+            if counted {
                 self.totals[s].fold(&self.window[s]);
             }
             self.window[s].reset();
             // The queue carried into the next window counts towards its maximum.
             self.window[s].max_queue = l.queued;
+            self.replicas_up[s] = 0;
         }
         for e in 0..self.edge_window.len() {
-            if self.window_start >= self.warmup {
-                let w = self.edge_window[e];
+            let w = self.edge_window[e];
+            self.edge_rows
+                .push(EdgeRow::new(self.window_start, now, e as u32, &w));
+            if counted {
                 self.edge_totals[e].fold(&w);
             }
-            self.edge_window[e] = EdgeCounters::default();
+            self.edge_window[e] = EdgeCounters {
+                breaker_state: w.breaker_state,
+                ..EdgeCounters::default()
+            };
         }
         self.window_start = now;
     }

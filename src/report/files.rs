@@ -25,6 +25,7 @@ pub fn write_run_outputs(
     let files = [
         ("summary.json", super::summary_json(scenario, result)),
         ("metrics.csv", super::metrics_csv(scenario, result)),
+        ("edges.csv", super::edges_csv(scenario, result)),
     ];
     let mut written = Vec::new();
     for (name, text) in files {

@@ -14,6 +14,21 @@ fn ms(v: Option<f64>) -> String {
     })
 }
 
+/// The largest failure causes, e.g. `timed_out 120, pool_timeout 40`.
+fn causes(errors: &std::collections::BTreeMap<&'static str, u64>) -> String {
+    let mut v: Vec<(&str, u64)> = errors
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| (*k, *n))
+        .collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v.iter()
+        .take(3)
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn service_table(summary: &Summary) -> String {
     let width = summary
         .services
@@ -25,37 +40,36 @@ pub fn service_table(summary: &Summary) -> String {
     let mut out = String::new();
     writeln!(
         out,
-        "{:<width$} {:>10} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>8}",
+        "{:<width$} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>5} {:>7} {:>7}  failures by cause",
         "service",
         "arrivals",
         "ok",
-        "rejected",
-        "timeout",
-        "pool_to",
-        "down_err",
+        "degraded",
+        "failed",
         "p50 ms",
         "p95 ms",
         "p99 ms",
         "util",
-        "max_q"
+        "max_q",
+        "crashes"
     )
     .unwrap();
     for (name, s) in &summary.services {
         writeln!(
             out,
-            "{:<width$} {:>10} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>5.0}% {:>8}",
+            "{:<width$} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>4.0}% {:>7} {:>7}  {}",
             name,
             s.arrivals,
             s.completed,
-            s.rejected,
-            s.timed_out,
-            s.pool_timeout,
-            s.downstream_error,
+            s.degraded,
+            s.failed,
             ms(s.p50_s),
             ms(s.p95_s),
             ms(s.p99_s),
             s.utilization * 100.0,
-            s.max_queue_depth
+            s.max_queue_depth,
+            s.crashes,
+            causes(&s.errors)
         )
         .unwrap();
     }

@@ -3,7 +3,7 @@
 use super::{Rate, Scenario, Source};
 use crate::diag::{did_you_mean, Diagnostics, Source as Text};
 use crate::load::{parse_ron, read_source};
-use crate::model::{validate_model, Model};
+use crate::model::{class_hint, source_class, validate_model, Model, DEFAULT_CLASS};
 use crate::spec::{ModelSpec, RateSpec, ScenarioSpec};
 use std::path::{Path, PathBuf};
 
@@ -53,9 +53,10 @@ fn same_file(a: &Path, b: &Path) -> bool {
 pub fn validate_scenario(
     spec: &ScenarioSpec,
     src: &Text,
-    model: Model,
+    mut model: Model,
     model_file: PathBuf,
 ) -> Result<Scenario, Diagnostics> {
+    let model_classes = model.classes.len();
     let mut errors = Vec::new();
     let field = |name: &str| src.find_field(&[], name);
     let start_clock_s = parse_clock(&spec.start).unwrap_or_else(|| {
@@ -147,11 +148,16 @@ pub fn validate_scenario(
             Ok(rate) => {
                 if let Some(op) = op {
                     let name = s.name.clone().unwrap_or_else(|| s.target.clone());
+                    let class = s
+                        .class
+                        .as_deref()
+                        .map_or(DEFAULT_CLASS, |c| source_class(&mut model.classes, c));
                     sources.push(Source {
                         name,
                         service: model.operations[op as usize].service,
                         op,
                         rate,
+                        class,
                     });
                 }
             }
@@ -163,6 +169,28 @@ pub fn validate_scenario(
                 )
                 .with_hint("rates are requests per second, finite and not negative"),
             ),
+        }
+    }
+    // A class the model gives its own pool, bulkhead or shedding rank must come from
+    // somewhere, or that configuration is dead (usually a misspelt class).
+    for (id, class) in model.classes.iter().enumerate().take(model_classes).skip(1) {
+        if !sources.iter().any(|s| s.class as usize == id) {
+            let produced: Vec<String> = model.classes[model_classes..].to_vec();
+            let hint = if produced.is_empty() {
+                "give a source `class: \"...\"`".to_string()
+            } else {
+                class_hint(class, &produced)
+            };
+            errors.push(
+                src.error(
+                    src.find_field(&[], "sources"),
+                    "sources",
+                    format!(
+                        "the model has settings for class `{class}`, but no source produces it"
+                    ),
+                )
+                .with_hint(hint),
+            );
         }
     }
     if !errors.is_empty() {

@@ -1,5 +1,6 @@
 //! The model file: services, their operations, and the clients on call edges.
 
+use super::resilience::*;
 use super::units::Dur;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -22,6 +23,14 @@ pub struct ServiceSpec {
     #[serde(default)]
     pub queue: QueueSpec,
     pub operations: BTreeMap<String, Vec<StepSpec>>,
+    /// Memory model of one replica; absent means memory is not simulated.
+    #[serde(default)]
+    pub memory: Option<MemorySpec>,
+    /// Fraction of requests that fail after doing their work.
+    #[serde(default)]
+    pub error_rate: f64,
+    #[serde(default)]
+    pub overload: OverloadSpec,
 }
 
 fn one() -> u32 {
@@ -36,6 +45,9 @@ pub struct QueueSpec {
     pub capacity: Option<u64>,
     #[serde(default)]
     pub discipline: Discipline,
+    /// Requests that waited longer than this are dropped when they reach the head.
+    #[serde(default)]
+    pub timeout: Option<Dur>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -43,6 +55,29 @@ pub enum Discipline {
     #[default]
     Fifo,
     Lifo,
+    /// Facebook's CoDel for request queues: while the queue has not been empty within the
+    /// last `interval`, requests that waited more than `target` are dropped.
+    CoDel {
+        #[serde(default = "codel_target")]
+        target: Dur,
+        #[serde(default = "codel_interval")]
+        interval: Dur,
+    },
+    /// CoDel plus adaptive LIFO: newest first while a standing queue exists.
+    AdaptiveLifo {
+        #[serde(default = "codel_target")]
+        target: Dur,
+        #[serde(default = "codel_interval")]
+        interval: Dur,
+    },
+}
+
+fn codel_target() -> Dur {
+    Dur(5_000_000)
+}
+
+fn codel_interval() -> Dur {
+    Dur(100_000_000)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -96,6 +131,35 @@ pub struct ClientSpec {
     pub pool: Option<PoolSpec>,
     #[serde(default)]
     pub balancer: Balancer,
+    /// Separate pools per request class (`{"critical": Pool(size: 10), "bulk": Pool(size: 50)}`);
+    /// classes not listed share `pool`.
+    #[serde(default)]
+    pub pools: PerClass<PoolSpec>,
+    #[serde(default)]
+    pub retry: Option<RetrySpec>,
+    /// Overall deadline over all attempts.
+    #[serde(default)]
+    pub deadline: Option<Dur>,
+    /// Tell the callee when the caller gives up, so it abandons the work.
+    #[serde(default)]
+    pub propagate_deadline: bool,
+    #[serde(default)]
+    pub breaker: Option<BreakerSpec>,
+    #[serde(default)]
+    pub bulkhead: Option<BulkheadSpec>,
+    /// Separate bulkheads per request class; classes not listed share `bulkhead`.
+    #[serde(default)]
+    pub bulkheads: PerClass<BulkheadSpec>,
+    #[serde(default)]
+    pub fallback: Option<FallbackSpec>,
+    #[serde(default)]
+    pub throttle: Option<ThrottleSpec>,
+    #[serde(default)]
+    pub outlier: Option<OutlierSpec>,
+    /// Interval of the caller's health checks: a crashed replica is skipped once a check
+    /// has noticed it; absent means crashed replicas are only found by failing calls.
+    #[serde(default)]
+    pub health_check: Option<Dur>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

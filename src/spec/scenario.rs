@@ -43,6 +43,9 @@ pub struct SourceSpec {
     /// Entry operation, `"service/operation"`.
     pub target: String,
     pub rate: RateSpec,
+    /// Request class (`"critical"`, `"bulk"` or any name), carried to every downstream call.
+    #[serde(default)]
+    pub class: Option<String>,
 }
 
 /// Requests per second over time (offsets from the scenario start).

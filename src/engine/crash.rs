@@ -1,0 +1,98 @@
+//! Out-of-memory crashes and restarts. A crash fails every request the replica holds
+//! (queued or running), drops its connections and bulkhead slots, and the replica comes
+//! back after `restart_after`, optionally slow while it warms up.
+
+use super::events::Kind;
+use super::Simulation;
+use crate::outcome::{Cause, Outcome};
+
+impl Simulation<'_> {
+    pub(crate) fn crash(&mut self, replica: u32) {
+        let r = &self.replicas[replica as usize];
+        if !r.up {
+            return;
+        }
+        let service = r.service;
+        let Some(memory) = self.model.services[service as usize].memory else {
+            return;
+        };
+        let now = self.now;
+        // Everything that belongs to the replica: its jobs, their tasks and calls.
+        let dead_jobs: Vec<u32> = self
+            .jobs
+            .live_indices()
+            .filter(|&j| self.jobs[j].replica == replica)
+            .collect();
+        let dead_calls: Vec<u32> = self
+            .calls
+            .live_indices()
+            .filter(|&c| self.jobs[self.tasks[self.calls[c].task].job].replica == replica)
+            .collect();
+        // Their callees keep working for nobody (counted as wasted work when they answer).
+        for call in dead_calls {
+            self.calls.free(call);
+        }
+        let dead_tasks: Vec<u32> = self
+            .tasks
+            .live_indices()
+            .filter(|&t| self.jobs[self.tasks[t].job].replica == replica)
+            .collect();
+        for task in dead_tasks {
+            self.tasks.free(task);
+        }
+        for job in dead_jobs {
+            let j = self.jobs[job];
+            self.jobs.free(job);
+            if j.running {
+                self.rec.departed(
+                    service,
+                    now,
+                    now - j.arrived,
+                    Outcome::Failed(Cause::Crashed),
+                );
+            } else {
+                self.rec
+                    .dropped(service, now, now - j.arrived, Cause::Crashed);
+            }
+            let work = if j.running { now - j.started } else { 0 };
+            self.reply(
+                j.caller,
+                j.caller_gen,
+                Outcome::Failed(Cause::Crashed),
+                service,
+                work,
+            );
+        }
+        let local = replica - self.first_replica[service as usize];
+        for gate in self.layout.gates_of_replica(&self.model, service, local) {
+            let g = &mut self.gates[gate as usize];
+            g.in_use = 0;
+            g.waiting = 0;
+            g.waiters.clear();
+        }
+        let r = &mut self.replicas[replica as usize];
+        r.busy = 0;
+        r.outstanding = 0;
+        r.queue.clear();
+        r.up = false;
+        r.down_since = now;
+        self.rec.crashed(service);
+        self.queue
+            .schedule(now + memory.restart_after, Kind::Restart, replica, 0);
+    }
+
+    pub(crate) fn restart(&mut self, replica: u32) {
+        let r = &mut self.replicas[replica as usize];
+        if r.up {
+            return;
+        }
+        let service = r.service;
+        r.up = true;
+        r.last_empty = self.now;
+        r.warm_until = self.now
+            + self.model.services[service as usize]
+                .memory
+                .map_or(0, |m| m.warmup);
+        self.rec.restarted(service);
+    }
+}
