@@ -2,6 +2,7 @@
 //! field path of the problem.
 
 use crate::diag::{Diagnostic, Source};
+use ron::extensions::Extensions;
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
@@ -63,7 +64,11 @@ pub fn parse_ron<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> 
             .error(None, "", "file is empty")
             .with_hint("see docs/model-format.md for a complete example"));
     }
-    let mut de = ron::Deserializer::from_str(&source.text).map_err(|e| spanned(source, "", e))?;
+    // Why implicit `Some`? Optional fields (`capacity`, `timeout`, `pool`) read as users
+    // write them, `capacity: 100`, rather than `capacity: Some(100)`.
+    let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
+    let mut de = ron::Deserializer::from_str_with_options(&source.text, options)
+        .map_err(|e| spanned(source, "", e))?;
     let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(value) => value,
         Err(err) => {
