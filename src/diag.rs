@@ -81,6 +81,36 @@ impl Source {
         (line, col)
     }
 
+    /// The text from a 1-based line and column to the end of that line.
+    pub fn text_at(&self, (line, col): (usize, usize)) -> &str {
+        let Some(text) = self.text.lines().nth(line.saturating_sub(1)) else {
+            return "";
+        };
+        let start = text
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(text.len(), |(i, _)| i);
+        text[start..].trim_start()
+    }
+
+    /// The start of the token (a quoted string or a name) that ends just before a 1-based
+    /// line and column. ron reports some errors after the token they are about; a user
+    /// wants to be pointed at the token itself.
+    pub fn token_start_before(&self, (line, col): (usize, usize)) -> (usize, usize) {
+        let Some(text) = self.text.lines().nth(line.saturating_sub(1)) else {
+            return (line, col);
+        };
+        let chars: Vec<char> = text.chars().collect();
+        let end = col.saturating_sub(1).min(chars.len());
+        let is_name = |c: char| c.is_alphanumeric() || c == '_';
+        let start = match end.checked_sub(1).map(|i| chars[i]) {
+            Some('"') => (0..end - 1).rev().find(|&i| chars[i] == '"'),
+            Some(c) if is_name(c) => (0..end).rev().take_while(|&i| is_name(chars[i])).last(),
+            _ => None,
+        };
+        start.map_or((line, col), |i| (line, i + 1))
+    }
+
     /// Where a quoted name (a map key or a reference) first appears, searching after the
     /// first occurrence of each `context` in turn, so that `services` → `"db"` finds the
     /// service definition rather than an earlier mention.
@@ -194,5 +224,8 @@ mod tests {
         let s = Source::new("m.ron", "Model(\n  services: {\n    \"db\": x\n  }\n)");
         assert_eq!(s.find_quoted(&["services"], "db"), Some((3, 5)));
         assert_eq!(s.find_field(&[], "services"), Some((2, 3)));
+        assert_eq!(s.token_start_before((3, 9)), (3, 5));
+        assert_eq!(s.token_start_before((2, 11)), (2, 3));
+        assert_eq!(s.token_start_before((1, 1)), (1, 1));
     }
 }

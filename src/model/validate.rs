@@ -220,10 +220,12 @@ fn check_clients<'s>(
             continue;
         };
         let mut ids = [0u32; 2];
+        let mut resolved = true;
         for (slot, name) in [a, b].iter().enumerate() {
             match id_of(name) {
                 Some(id) => ids[slot] = id,
                 None => {
+                    resolved = false;
                     let mut d =
                         ck.src
                             .error(loc, path.clone(), format!("unknown service `{name}`"));
@@ -261,7 +263,9 @@ fn check_clients<'s>(
                 );
             }
         }
-        out.insert(key.clone(), (ids[0], ids[1], client));
+        if resolved {
+            out.insert(key.clone(), (ids[0], ids[1], client));
+        }
     }
     out
 }
@@ -475,41 +479,95 @@ fn build_dist(d: &DistSpec) -> Result<Dist, String> {
 /// A synchronous call cycle between operations recurses for ever: each request would
 /// hold a worker at every hop while waiting on itself.
 fn check_cycles(model: &Model, ck: &mut Checker) {
+    let ops = model.operations.len();
     let mut graph = DiGraph::<u32, ()>::new();
-    let nodes: Vec<_> = (0..model.operations.len() as u32)
-        .map(|i| graph.add_node(i))
-        .collect();
+    let nodes: Vec<_> = (0..ops as u32).map(|i| graph.add_node(i)).collect();
+    // Who each operation calls, sorted, so that the cycle reported never depends on
+    // the order in which the graph stores its edges.
+    let mut callees: Vec<Vec<u32>> = vec![Vec::new(); ops];
     let mut calls = Vec::new();
     for (i, op) in model.operations.iter().enumerate() {
         calls.clear();
         model.program.calls_in(op.body, &mut calls);
         for (_, callee) in &calls {
             graph.update_edge(nodes[i], nodes[*callee as usize], ());
+            callees[i].push(*callee);
         }
+        callees[i].sort_unstable();
+        callees[i].dedup();
     }
+    let mut in_scc = vec![false; ops];
     for scc in tarjan_scc(&graph) {
-        let is_cycle = scc.len() > 1 || graph.contains_edge(scc[0], scc[0]);
-        if !is_cycle {
+        let members: Vec<u32> = scc.iter().map(|n| graph[*n]).collect();
+        let start = *members
+            .iter()
+            .min_by_key(|&&op| &model.operations[op as usize].name)
+            .expect("an SCC is never empty");
+        if members.len() == 1 && !callees[start as usize].contains(&start) {
             continue;
         }
-        let mut names: Vec<&str> = scc
-            .iter()
-            .map(|n| model.operations[graph[*n] as usize].name.as_str())
-            .collect();
-        names.sort_unstable();
-        let first = names[0];
-        let loop_text = if names.len() == 1 {
-            format!("{first} -> {first}")
-        } else {
-            format!("{} -> {}", names.join(" -> "), first)
-        };
-        let loc = ck
-            .src
-            .find_quoted(&["services"], first.split('/').next().unwrap_or(first));
-        ck.errors.push(
-            ck.src
-                .error(loc, format!("services.{}", first.replace('/', ".operations.")), format!("synchronous call cycle: {loop_text}"))
-                .with_hint("a request would wait on itself for ever; break the cycle or make one call asynchronous"),
-        );
+        members.iter().for_each(|&m| in_scc[m as usize] = true);
+        let cycle = shortest_cycle(start, &in_scc, &callees);
+        members.iter().for_each(|&m| in_scc[m as usize] = false);
+        report_cycle(model, ck, &cycle);
     }
+}
+
+/// The shortest call path from `start` back to itself through operations marked in
+/// `allowed` (breadth-first), as `[start, …, start]`.
+fn shortest_cycle(start: u32, allowed: &[bool], callees: &[Vec<u32>]) -> Vec<u32> {
+    let mut came_from = vec![u32::MAX; callees.len()];
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(op) = queue.pop_front() {
+        for &next in &callees[op as usize] {
+            if next == start {
+                let mut path = vec![op];
+                while let Some(&last) = path.last().filter(|&&last| last != start) {
+                    path.push(came_from[last as usize]);
+                }
+                path.reverse();
+                path.push(start);
+                return path;
+            }
+            if allowed[next as usize] && came_from[next as usize] == u32::MAX {
+                came_from[next as usize] = op;
+                queue.push_back(next);
+            }
+        }
+    }
+    vec![start, start]
+}
+
+fn report_cycle(model: &Model, ck: &mut Checker, cycle: &[u32]) {
+    let name = |op: u32| model.operations[op as usize].name.as_str();
+    let loop_text = cycle
+        .iter()
+        .map(|&op| name(op))
+        .collect::<Vec<_>>()
+        .join(" -> ");
+    let (first, second) = (name(cycle[0]), name(cycle[1]));
+    let (service, op) = first.split_once('/').unwrap_or((first, ""));
+    // Point at the call that starts the cycle, inside the first operation.
+    let context = [
+        "services".to_string(),
+        format!("\"{service}\""),
+        "operations".to_string(),
+        format!("\"{op}\""),
+    ];
+    let context: Vec<&str> = context.iter().map(String::as_str).collect();
+    let loc = ck
+        .src
+        .find_quoted(&context, second)
+        .or_else(|| ck.src.find_quoted(&["services"], service));
+    ck.errors.push(
+        ck.src
+            .error(
+                loc,
+                format!("services.{service}.operations.{op}"),
+                format!("synchronous call cycle: {loop_text}"),
+            )
+            .with_hint(
+                "a request would wait on itself for ever; remove one of these calls to break the cycle",
+            ),
+    );
 }

@@ -1,5 +1,6 @@
 //! One integration-test binary; files are named by area.
 
+mod check;
 mod common;
 mod determinism;
 mod stats;
