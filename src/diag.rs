@@ -129,6 +129,40 @@ impl Source {
         Some(self.line_col(at))
     }
 
+    /// Where the `nth` (0-based) occurrence of a quoted name is, after the given contexts;
+    /// for lists whose entries may repeat a name (two sources on one target).
+    pub fn find_nth_quoted(
+        &self,
+        context: &[&str],
+        name: &str,
+        nth: usize,
+    ) -> Option<(usize, usize)> {
+        let first = self.find_quoted(context, name)?;
+        let needle = format!("\"{name}\"");
+        let start = self.offset_of(first);
+        let at = self.text[start..]
+            .match_indices(&needle)
+            .nth(nth)
+            .map_or(start, |(i, _)| start + i);
+        Some(self.line_col(at))
+    }
+
+    /// Byte offset of a 1-based line and column (the inverse of `line_col`).
+    fn offset_of(&self, (line, col): (usize, usize)) -> usize {
+        let line_start: usize = self
+            .text
+            .split_inclusive('\n')
+            .take(line - 1)
+            .map(str::len)
+            .sum();
+        let rest = &self.text[line_start..];
+        line_start
+            + rest
+                .char_indices()
+                .nth(col - 1)
+                .map_or(rest.len(), |(i, _)| i)
+    }
+
     /// Where a field name is first written (`name:`), after the given contexts.
     pub fn find_field(&self, context: &[&str], field: &str) -> Option<(usize, usize)> {
         let mut from = 0;

@@ -346,3 +346,15 @@ fn broken_input_never_panics_sim_run() {
         "{stderr}"
     );
 }
+
+#[test]
+fn two_sources_with_one_name() {
+    scenario(
+        "twin-sources",
+        "Scenario(\n    model: \"model.ron\",\n    duration: \"1m\",\n    sources: [\n        \
+         Source(target: \"api/get\", rate: Constant(1.0)),\n        \
+         Source(target: \"api/get\", rate: Constant(2.0)),\n    ],\n)\n",
+        "scenario.ron:6:24: error in `sources[1].name`: two sources are named `api/get`\n  \
+         hint: give each source on the same target its own `name`",
+    );
+}
