@@ -152,7 +152,7 @@ impl Source {
         let line_start: usize = self
             .text
             .split_inclusive('\n')
-            .take(line - 1)
+            .take(line.saturating_sub(1))
             .map(str::len)
             .sum();
         let rest = &self.text[line_start..];
