@@ -115,18 +115,32 @@ impl Source {
     /// first occurrence of each `context` in turn, so that `services` → `"db"` finds the
     /// service definition rather than an earlier mention.
     pub fn find_quoted(&self, context: &[&str], name: &str) -> Option<(usize, usize)> {
-        let mut from = 0;
-        for c in context {
-            if let Some(i) = self.text[from..].find(c) {
-                from += i + c.len();
-            }
-        }
+        let from = self.after(context);
         let needle = format!("\"{name}\"");
         let at = self.text[from..]
             .find(&needle)
             .map(|i| i + from)
             .or_else(|| self.text.find(&needle))?;
         Some(self.line_col(at))
+    }
+
+    /// Where the `nth` (0-based) occurrence of `token` is, after the given contexts: the
+    /// third `Work(` of an operation, say.
+    pub fn find_nth(&self, context: &[&str], token: &str, nth: usize) -> Option<(usize, usize)> {
+        let from = self.after(context);
+        let (at, _) = self.text[from..].match_indices(token).nth(nth)?;
+        Some(self.line_col(from + at))
+    }
+
+    /// The byte offset just after the first occurrence of each `context` in turn.
+    fn after(&self, context: &[&str]) -> usize {
+        let mut from = 0;
+        for c in context {
+            if let Some(i) = self.text[from..].find(c) {
+                from += i + c.len();
+            }
+        }
+        from
     }
 
     /// Where the `nth` (0-based) occurrence of a quoted name is, after the given contexts;
@@ -165,12 +179,7 @@ impl Source {
 
     /// Where a field name is first written (`name:`), after the given contexts.
     pub fn find_field(&self, context: &[&str], field: &str) -> Option<(usize, usize)> {
-        let mut from = 0;
-        for c in context {
-            if let Some(i) = self.text[from..].find(c) {
-                from += i + c.len();
-            }
-        }
+        let from = self.after(context);
         let rest = &self.text[from..];
         let mut search = 0;
         while let Some(i) = rest[search..].find(field) {

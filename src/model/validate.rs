@@ -63,6 +63,7 @@ pub fn validate_model(spec: &ModelSpec, src: &Source) -> Result<Model, Diagnosti
                 path: format!("services.{svc_name}.operations.{op_name}"),
                 svc_name,
                 op_name,
+                seen: [0; 3],
             };
             bodies.push(cx.seq(steps));
         }
@@ -280,7 +281,17 @@ struct Compile<'a, 'c> {
     path: String,
     svc_name: &'a str,
     op_name: &'a str,
+    /// `Work(`, `Parallel(` and `Maybe(` steps compiled so far in this operation, which
+    /// is also their order in the text: the nth one is the nth token after the
+    /// operation's name, so an error can point at the step itself.
+    seen: [usize; 3],
 }
+
+/// Step kinds counted by `Compile::seen`, with the token that starts each in the text.
+const STEP_TOKENS: [&str; 3] = ["Work(", "Parallel(", "Maybe("];
+const WORK: usize = 0;
+const PARALLEL: usize = 1;
+const MAYBE: usize = 2;
 
 impl Compile<'_, '_> {
     fn seq(&mut self, steps: &[StepSpec]) -> SeqId {
@@ -294,7 +305,21 @@ impl Compile<'_, '_> {
         self.program.push_seq(&nodes)
     }
 
-    fn error(&mut self, needle: Option<&str>, message: String, hint: Option<String>) {
+    /// Count a step of `kind` and return its index among the steps of that kind.
+    fn count(&mut self, kind: usize) -> usize {
+        self.seen[kind] += 1;
+        self.seen[kind] - 1
+    }
+
+    /// Report a problem at the quoted `needle` (a call target), or at the `nth` step of
+    /// `kind`, or failing both at the operation's name.
+    fn error(
+        &mut self,
+        needle: Option<&str>,
+        step: Option<(usize, usize)>,
+        message: String,
+        hint: Option<String>,
+    ) {
         let ctx = [
             "services",
             &format!("\"{}\"", self.svc_name),
@@ -303,9 +328,11 @@ impl Compile<'_, '_> {
         ]
         .map(|s| s.to_string());
         let ctx: Vec<&str> = ctx.iter().map(String::as_str).collect();
+        let src = self.ck.src;
         let loc = needle
-            .and_then(|n| self.ck.src.find_quoted(&ctx, n))
-            .or_else(|| self.ck.src.find_quoted(&ctx[..3], self.op_name));
+            .and_then(|n| src.find_quoted(&ctx, n))
+            .or_else(|| step.and_then(|(kind, nth)| src.find_nth(&ctx, STEP_TOKENS[kind], nth)))
+            .or_else(|| src.find_quoted(&ctx[..3], self.op_name));
         let mut d = self.ck.src.error(loc, self.path.clone(), message);
         d.hint = hint;
         self.ck.errors.push(d);
@@ -314,11 +341,13 @@ impl Compile<'_, '_> {
     fn step(&mut self, step: &StepSpec) -> u32 {
         match step {
             StepSpec::Work(d) => {
+                let nth = self.count(WORK);
                 let dist = match build_dist(d) {
                     Ok(dist) => dist,
                     Err(msg) => {
                         self.error(
                             None,
+                            Some((WORK, nth)),
                             msg,
                             Some("see docs/model-format.md, Distributions".into()),
                         );
@@ -331,9 +360,11 @@ impl Compile<'_, '_> {
             }
             StepSpec::Call(target) => self.call(target),
             StepSpec::Parallel(branches) => {
+                let nth = self.count(PARALLEL);
                 if branches.is_empty() {
                     self.error(
                         None,
+                        Some((PARALLEL, nth)),
                         "Parallel has no branches".into(),
                         Some("give at least one step".into()),
                     );
@@ -354,9 +385,11 @@ impl Compile<'_, '_> {
                 })
             }
             StepSpec::Maybe(p, inner) => {
+                let nth = self.count(MAYBE);
                 if !p.is_finite() || !(0.0..=1.0).contains(p) {
                     self.error(
                         None,
+                        Some((MAYBE, nth)),
                         format!("Maybe probability {p} is outside 0..=1"),
                         Some("write the probability as a fraction, e.g. Maybe(0.3, ...)".into()),
                     );
@@ -379,6 +412,7 @@ impl Compile<'_, '_> {
         let Some((svc, op)) = target.split_once('/') else {
             self.error(
                 Some(target),
+                None,
                 format!("`{target}` is not a call target"),
                 Some("write calls as Call(\"service/operation\")".into()),
             );
@@ -392,6 +426,7 @@ impl Compile<'_, '_> {
             };
             self.error(
                 Some(target),
+                None,
                 format!("unknown service `{svc}` in call to `{target}`"),
                 Some(hint),
             );
@@ -411,6 +446,7 @@ impl Compile<'_, '_> {
             };
             self.error(
                 Some(target),
+                None,
                 format!("service `{svc}` has no operation `{op}`"),
                 Some(hint),
             );

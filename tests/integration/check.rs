@@ -231,7 +231,7 @@ fn probability_above_one_is_out_of_range() {
     model(
         "maybe-probability",
         &text,
-        "model.ron:3:50: error in `services.api.operations.home[0]`: Maybe probability 1.5 \
+        "model.ron:3:59: error in `services.api.operations.home[0]`: Maybe probability 1.5 \
          is outside 0..=1\n  hint: write the probability as a fraction, e.g. Maybe(0.3, ...)",
     );
 }
@@ -244,7 +244,7 @@ fn log_normal_p99_below_median() {
             r#"Constant("1ms")"#,
             r#"LogNormal(median: "10ms", p99: "5ms")"#,
         ),
-        "model.ron:3:50: error in `services.api.operations.get[0]`: a log-normal's p99 must \
+        "model.ron:3:58: error in `services.api.operations.get[0]`: a log-normal's p99 must \
          be greater than its median\n  hint: see docs/model-format.md, Distributions",
     );
 }
@@ -356,5 +356,25 @@ fn two_sources_with_one_name() {
          Source(target: \"api/get\", rate: Constant(2.0)),\n    ],\n)\n",
         "scenario.ron:6:24: error in `sources[1].name`: two sources are named `api/get`\n  \
          hint: give each source on the same target its own `name`",
+    );
+}
+
+#[test]
+fn a_bad_step_is_pointed_at_not_its_operation() {
+    // The second Work step of `get`, on its own line, is the one at fault.
+    let text = r#"Model(
+    services: {
+        "api": Service(workers: 2, operations: { "get": [
+            Work(Gamma(shape: 2.0, mean: "1ms")),
+            Work(Gamma(shape: -2.0, mean: "1ms")),
+        ] }),
+    },
+)
+"#;
+    model(
+        "step-location",
+        text,
+        "model.ron:5:13: error in `services.api.operations.get[1]`: gamma shape = -2 must be \
+         in (0, 1e6]\n  hint: see docs/model-format.md, Distributions",
     );
 }
