@@ -4,8 +4,6 @@
 use super::{fnv1a, Dist, Edge, Model, Node, Operation, Pool, Program, SeqId, Service};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Source};
 use crate::spec::{ClientSpec, DistSpec, ModelSpec, StepSpec};
-use petgraph::algo::tarjan_scc;
-use petgraph::graph::DiGraph;
 use std::collections::BTreeMap;
 
 /// Upper bounds that keep a model within what one machine can simulate.
@@ -104,7 +102,7 @@ pub fn validate_model(spec: &ModelSpec, src: &Source) -> Result<Model, Diagnosti
         program,
         hash: 0,
     };
-    check_cycles(&model, &mut ck);
+    ck.errors.extend(super::cycles::check_cycles(&model, src));
     if !ck.errors.is_empty() {
         return Err(Diagnostics(ck.errors));
     }
@@ -510,100 +508,4 @@ fn build_dist(d: &DistSpec) -> Result<Dist, String> {
             Dist::empirical(&points.iter().map(|(p, v)| (*p, v.0)).collect::<Vec<_>>())
         }
     }
-}
-
-/// A synchronous call cycle between operations recurses for ever: each request would
-/// hold a worker at every hop while waiting on itself.
-fn check_cycles(model: &Model, ck: &mut Checker) {
-    let ops = model.operations.len();
-    let mut graph = DiGraph::<u32, ()>::new();
-    let nodes: Vec<_> = (0..ops as u32).map(|i| graph.add_node(i)).collect();
-    // Who each operation calls, sorted, so that the cycle reported never depends on
-    // the order in which the graph stores its edges.
-    let mut callees: Vec<Vec<u32>> = vec![Vec::new(); ops];
-    let mut calls = Vec::new();
-    for (i, op) in model.operations.iter().enumerate() {
-        calls.clear();
-        model.program.calls_in(op.body, &mut calls);
-        for (_, callee) in &calls {
-            graph.update_edge(nodes[i], nodes[*callee as usize], ());
-            callees[i].push(*callee);
-        }
-        callees[i].sort_unstable();
-        callees[i].dedup();
-    }
-    let mut in_scc = vec![false; ops];
-    for scc in tarjan_scc(&graph) {
-        let members: Vec<u32> = scc.iter().map(|n| graph[*n]).collect();
-        let start = *members
-            .iter()
-            .min_by_key(|&&op| &model.operations[op as usize].name)
-            .expect("an SCC is never empty");
-        if members.len() == 1 && !callees[start as usize].contains(&start) {
-            continue;
-        }
-        members.iter().for_each(|&m| in_scc[m as usize] = true);
-        let cycle = shortest_cycle(start, &in_scc, &callees);
-        members.iter().for_each(|&m| in_scc[m as usize] = false);
-        report_cycle(model, ck, &cycle);
-    }
-}
-
-/// The shortest call path from `start` back to itself through operations marked in
-/// `allowed` (breadth-first), as `[start, …, start]`.
-fn shortest_cycle(start: u32, allowed: &[bool], callees: &[Vec<u32>]) -> Vec<u32> {
-    let mut came_from = vec![u32::MAX; callees.len()];
-    let mut queue = std::collections::VecDeque::from([start]);
-    while let Some(op) = queue.pop_front() {
-        for &next in &callees[op as usize] {
-            if next == start {
-                let mut path = vec![op];
-                while let Some(&last) = path.last().filter(|&&last| last != start) {
-                    path.push(came_from[last as usize]);
-                }
-                path.reverse();
-                path.push(start);
-                return path;
-            }
-            if allowed[next as usize] && came_from[next as usize] == u32::MAX {
-                came_from[next as usize] = op;
-                queue.push_back(next);
-            }
-        }
-    }
-    vec![start, start]
-}
-
-fn report_cycle(model: &Model, ck: &mut Checker, cycle: &[u32]) {
-    let name = |op: u32| model.operations[op as usize].name.as_str();
-    let loop_text = cycle
-        .iter()
-        .map(|&op| name(op))
-        .collect::<Vec<_>>()
-        .join(" -> ");
-    let (first, second) = (name(cycle[0]), name(cycle[1]));
-    let (service, op) = first.split_once('/').unwrap_or((first, ""));
-    // Point at the call that starts the cycle, inside the first operation.
-    let context = [
-        "services".to_string(),
-        format!("\"{service}\""),
-        "operations".to_string(),
-        format!("\"{op}\""),
-    ];
-    let context: Vec<&str> = context.iter().map(String::as_str).collect();
-    let loc = ck
-        .src
-        .find_quoted(&context, second)
-        .or_else(|| ck.src.find_quoted(&["services"], service));
-    ck.errors.push(
-        ck.src
-            .error(
-                loc,
-                format!("services.{service}.operations.{op}"),
-                format!("synchronous call cycle: {loop_text}"),
-            )
-            .with_hint(
-                "a request would wait on itself for ever; remove one of these calls to break the cycle",
-            ),
-    );
 }
