@@ -5,6 +5,7 @@
 
 pub mod model;
 pub mod scenario;
+mod unique;
 pub mod units;
 
 pub use model::*;

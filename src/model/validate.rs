@@ -206,7 +206,7 @@ fn check_clients<'s>(
 ) -> BTreeMap<String, (u32, u32, &'s ClientSpec)> {
     let names: Vec<&str> = spec.services.keys().map(String::as_str).collect();
     let id_of = |n: &str| names.iter().position(|x| *x == n).map(|i| i as u32);
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<String, (u32, u32, &ClientSpec)> = BTreeMap::new();
     for (key, client) in &spec.calls {
         let path = format!("calls.{key}");
         let loc = ck.src.find_quoted(&["calls"], key);
@@ -262,7 +262,17 @@ fn check_clients<'s>(
                 );
             }
         }
-        if resolved {
+        if let Some(other) = out
+            .iter()
+            .find(|(_, (a, b, _))| resolved && [*a, *b] == ids)
+            .map(|(k, _)| k.clone())
+        {
+            ck.errors.push(
+                ck.src
+                    .error(loc, path, format!("`{key}` is the same edge as `{other}`"))
+                    .with_hint("merge the two entries into one"),
+            );
+        } else if resolved {
             out.insert(key.clone(), (ids[0], ids[1], client));
         }
     }

@@ -1,5 +1,6 @@
 //! The model file: services, their operations, and the clients on call edges.
 
+use super::unique::unique_keys;
 use super::units::Dur;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -8,8 +9,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename = "Model", deny_unknown_fields)]
 pub struct ModelSpec {
+    #[serde(deserialize_with = "unique_keys")]
     pub services: BTreeMap<String, ServiceSpec>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub calls: BTreeMap<String, ClientSpec>,
 }
 
@@ -21,6 +23,7 @@ pub struct ServiceSpec {
     pub workers: u32,
     #[serde(default)]
     pub queue: QueueSpec,
+    #[serde(deserialize_with = "unique_keys")]
     pub operations: BTreeMap<String, Vec<StepSpec>>,
 }
 

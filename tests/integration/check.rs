@@ -378,3 +378,35 @@ fn a_bad_step_is_pointed_at_not_its_operation() {
          in (0, 1e6]\n  hint: see docs/model-format.md, Distributions",
     );
 }
+
+#[test]
+fn a_name_given_twice() {
+    let text = r#"Model(
+    services: {
+        "api": Service(workers: 2, operations: { "get": [Work(Constant("1ms"))] }),
+        "api": Service(workers: 3, operations: { "get": [Work(Constant("2ms"))] }),
+    },
+)
+"#;
+    model(
+        "duplicate-service",
+        text,
+        "model.ron:4:9: error in `services`: `api` is given twice\n  \
+         hint: each name may appear only once here",
+    );
+}
+
+#[test]
+fn one_edge_configured_twice() {
+    let text = TWO_SERVICES.replace("CALL", r#"Call("user-profile/list")"#).replace(
+        "    },\n)",
+        "    },\n    calls: {\n        \"api -> user-profile\": Client(timeout: \"1s\"),\n        \
+         \"api->user-profile\": Client(timeout: \"2s\"),\n    },\n)",
+    );
+    model(
+        "duplicate-edge",
+        &text,
+        "model.ron:11:9: error in `calls.api->user-profile`: `api->user-profile` is the same \
+         edge as `api -> user-profile`\n  hint: merge the two entries into one",
+    );
+}
