@@ -108,6 +108,9 @@ mod tests {
         // 0 → 2 → 1 → 0, and a longer way round through 3.
         let callees = vec![vec![2, 3], vec![0], vec![1], vec![2]];
         assert_eq!(shortest_cycle(0, &[true; 4], &callees), vec![0, 2, 1, 0]);
-        assert_eq!(shortest_cycle(1, &[true; 4], &[vec![], vec![1]]), vec![1, 1]);
+        assert_eq!(
+            shortest_cycle(1, &[true; 4], &[vec![], vec![1]]),
+            vec![1, 1]
+        );
     }
 }
