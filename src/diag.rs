@@ -81,16 +81,41 @@ impl Source {
         (line, col)
     }
 
+    /// The text from a 1-based line and column to the end of that line.
+    pub fn text_at(&self, (line, col): (usize, usize)) -> &str {
+        let Some(text) = self.text.lines().nth(line.saturating_sub(1)) else {
+            return "";
+        };
+        let start = text
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(text.len(), |(i, _)| i);
+        text[start..].trim_start()
+    }
+
+    /// The start of the token (a quoted string or a name) that ends just before a 1-based
+    /// line and column. ron reports some errors after the token they are about; a user
+    /// wants to be pointed at the token itself.
+    pub fn token_start_before(&self, (line, col): (usize, usize)) -> (usize, usize) {
+        let Some(text) = self.text.lines().nth(line.saturating_sub(1)) else {
+            return (line, col);
+        };
+        let chars: Vec<char> = text.chars().collect();
+        let end = col.saturating_sub(1).min(chars.len());
+        let is_name = |c: char| c.is_alphanumeric() || c == '_';
+        let start = match end.checked_sub(1).map(|i| chars[i]) {
+            Some('"') => (0..end - 1).rev().find(|&i| chars[i] == '"'),
+            Some(c) if is_name(c) => (0..end).rev().take_while(|&i| is_name(chars[i])).last(),
+            _ => None,
+        };
+        start.map_or((line, col), |i| (line, i + 1))
+    }
+
     /// Where a quoted name (a map key or a reference) first appears, searching after the
     /// first occurrence of each `context` in turn, so that `services` → `"db"` finds the
     /// service definition rather than an earlier mention.
     pub fn find_quoted(&self, context: &[&str], name: &str) -> Option<(usize, usize)> {
-        let mut from = 0;
-        for c in context {
-            if let Some(i) = self.text[from..].find(c) {
-                from += i + c.len();
-            }
-        }
+        let from = self.after(context);
         let needle = format!("\"{name}\"");
         let at = self.text[from..]
             .find(&needle)
@@ -99,14 +124,62 @@ impl Source {
         Some(self.line_col(at))
     }
 
-    /// Where a field name is first written (`name:`), after the given contexts.
-    pub fn find_field(&self, context: &[&str], field: &str) -> Option<(usize, usize)> {
+    /// Where the `nth` (0-based) occurrence of `token` is, after the given contexts: the
+    /// third `Work(` of an operation, say.
+    pub fn find_nth(&self, context: &[&str], token: &str, nth: usize) -> Option<(usize, usize)> {
+        let from = self.after(context);
+        let (at, _) = self.text[from..].match_indices(token).nth(nth)?;
+        Some(self.line_col(from + at))
+    }
+
+    /// The byte offset just after the first occurrence of each `context` in turn.
+    fn after(&self, context: &[&str]) -> usize {
         let mut from = 0;
         for c in context {
             if let Some(i) = self.text[from..].find(c) {
                 from += i + c.len();
             }
         }
+        from
+    }
+
+    /// Where the `nth` (0-based) occurrence of a quoted name is, after the given contexts;
+    /// for lists whose entries may repeat a name (two sources on one target).
+    pub fn find_nth_quoted(
+        &self,
+        context: &[&str],
+        name: &str,
+        nth: usize,
+    ) -> Option<(usize, usize)> {
+        let first = self.find_quoted(context, name)?;
+        let needle = format!("\"{name}\"");
+        let start = self.offset_of(first);
+        let at = self.text[start..]
+            .match_indices(&needle)
+            .nth(nth)
+            .map_or(start, |(i, _)| start + i);
+        Some(self.line_col(at))
+    }
+
+    /// Byte offset of a 1-based line and column (the inverse of `line_col`).
+    fn offset_of(&self, (line, col): (usize, usize)) -> usize {
+        let line_start: usize = self
+            .text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let rest = &self.text[line_start..];
+        line_start
+            + rest
+                .char_indices()
+                .nth(col - 1)
+                .map_or(rest.len(), |(i, _)| i)
+    }
+
+    /// Where a field name is first written (`name:`), after the given contexts.
+    pub fn find_field(&self, context: &[&str], field: &str) -> Option<(usize, usize)> {
+        let from = self.after(context);
         let rest = &self.text[from..];
         let mut search = 0;
         while let Some(i) = rest[search..].find(field) {
@@ -194,5 +267,8 @@ mod tests {
         let s = Source::new("m.ron", "Model(\n  services: {\n    \"db\": x\n  }\n)");
         assert_eq!(s.find_quoted(&["services"], "db"), Some((3, 5)));
         assert_eq!(s.find_field(&[], "services"), Some((2, 3)));
+        assert_eq!(s.token_start_before((3, 9)), (3, 5));
+        assert_eq!(s.token_start_before((2, 11)), (2, 3));
+        assert_eq!(s.token_start_before((1, 1)), (1, 1));
     }
 }

@@ -1,7 +1,8 @@
 //! Reading RON files into spec types, with errors that point at the line, column and
 //! field path of the problem.
 
-use crate::diag::{Diagnostic, Source};
+use crate::diag::{did_you_mean, Diagnostic, Source};
+use ron::extensions::Extensions;
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
@@ -63,7 +64,11 @@ pub fn parse_ron<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> 
             .error(None, "", "file is empty")
             .with_hint("see docs/model-format.md for a complete example"));
     }
-    let mut de = ron::Deserializer::from_str(&source.text).map_err(|e| spanned(source, "", e))?;
+    // Why implicit `Some`? Optional fields (`capacity`, `timeout`, `pool`) read as users
+    // write them, `capacity: 100`, rather than `capacity: Some(100)`.
+    let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
+    let mut de = ron::Deserializer::from_str_with_options(&source.text, options)
+        .map_err(|e| spanned(source, "", e))?;
     let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(value) => value,
         Err(err) => {
@@ -78,34 +83,117 @@ pub fn parse_ron<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> 
     Ok(value)
 }
 
+/// serde_path_to_error writes `?` for a segment it could not name (a parse error before
+/// any field was read); such segments say nothing to a user.
 fn clean_path(path: &str) -> String {
-    if path == "." {
-        String::new()
-    } else {
-        path.to_string()
-    }
+    path.split('.')
+        .filter(|segment| *segment != "?" && !segment.is_empty())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn spanned(source: &Source, path: &str, err: ron::error::SpannedError) -> Diagnostic {
-    let message = err.code.to_string();
-    let hint = hint_for(&message);
-    let mut d = source.error(Some((err.position.line, err.position.col)), path, message);
+    let mut at = (err.position.line, err.position.col);
+    if matches!(
+        err.code,
+        ron::Error::NoSuchStructField { .. }
+            | ron::Error::NoSuchEnumVariant { .. }
+            | ron::Error::Message(_)
+    ) {
+        at = source.token_start_before(at);
+    }
+    let (message, hint) = describe(&err.code, source.text_at(at));
+    let mut d = source.error(Some(at), path, message);
     d.hint = hint;
     d
 }
 
-fn hint_for(message: &str) -> Option<String> {
-    if message.contains("unknown field") {
-        Some("remove the field or fix its spelling; the allowed names are listed above".into())
-    } else if message.contains("missing field") {
-        Some("add the field; docs/model-format.md lists every field with its default".into())
-    } else if message.contains("unknown variant") {
-        Some("use one of the variants listed above".into())
-    } else if message.contains("recursion limit") {
-        Some("the document is nested too deeply".into())
-    } else if message.contains("Unexpected end of RON") || message.contains("Expected") {
-        Some("check for a missing bracket, comma or quote near this position".into())
-    } else {
-        None
+/// Our wording for ron's errors: what is wrong, and what to write instead.
+fn describe(code: &ron::Error, text_here: &str) -> (String, Option<String>) {
+    use ron::Error as E;
+    let names = |list: &[&str]| {
+        list.iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // Type names such as `DistSpec` are ours, not the user's: drop the suffix.
+    let within = |outer: &Option<String>| {
+        outer.as_ref().map_or(String::new(), |o| {
+            format!(" in `{}`", o.strip_suffix("Spec").unwrap_or(o))
+        })
+    };
+    let guess = |found: &str, list: &[&str], otherwise: &str| {
+        did_you_mean(found, list.iter().copied())
+            .map_or_else(|| otherwise.to_string(), |s| format!("did you mean `{s}`?"))
+    };
+    match code {
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => (
+            format!(
+                "unknown field `{found}`{}; allowed fields: {}",
+                within(outer),
+                names(expected)
+            ),
+            Some(guess(
+                found,
+                expected,
+                "remove the field or fix its spelling",
+            )),
+        ),
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => (
+            format!(
+                "unknown variant `{found}`{}; allowed: {}",
+                within(outer),
+                names(expected)
+            ),
+            Some(guess(found, expected, "use one of the allowed variants")),
+        ),
+        E::MissingStructField { field, outer } => (
+            format!("missing field `{field}`{}", within(outer)),
+            Some("add the field; docs/model-format.md lists every field with its default".into()),
+        ),
+        E::DuplicateStructField { field, outer } => (
+            format!("field `{field}` is given twice{}", within(outer)),
+            Some("keep one of them".into()),
+        ),
+        // Our own parsers (durations, sizes) write "problem; what to write instead".
+        E::Message(text) => match text.split_once("; ") {
+            Some((message, hint)) => (message.to_string(), Some(hint.to_string())),
+            None => (text.clone(), None),
+        },
+        E::ExpectedInteger | E::IntegerOutOfBounds if text_here.starts_with('-') => (
+            "negative number where a count is expected".into(),
+            Some(
+                "counts (workers, replicas, sizes, capacities) are whole numbers, not negative"
+                    .into(),
+            ),
+        ),
+        E::ExpectedInteger => (
+            "expected a whole number".into(),
+            Some(
+                "counts (workers, replicas, sizes, capacities) are written without a decimal point"
+                    .into(),
+            ),
+        ),
+        E::TrailingCharacters => (
+            "unexpected text after the end of the document".into(),
+            Some("a file holds one Model(...) or Scenario(...); remove what follows it".into()),
+        ),
+        E::ExceededRecursionLimit => (
+            code.to_string(),
+            Some("the document is nested too deeply".into()),
+        ),
+        other => (
+            other.to_string(),
+            Some("check for a missing bracket, comma or quote near this position".into()),
+        ),
     }
 }

@@ -3,6 +3,7 @@
 //! Lifecycle: `spec::ModelSpec` (raw serde) → [`validate`](validate::validate_model) →
 //! [`Model`]. The engine only ever sees a `Model`.
 
+mod cycles;
 pub mod dist;
 mod program;
 mod resilience;

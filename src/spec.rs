@@ -6,6 +6,7 @@
 pub mod model;
 pub mod resilience;
 pub mod scenario;
+mod unique;
 pub mod units;
 
 pub use model::*;

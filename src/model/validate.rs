@@ -4,8 +4,6 @@
 use super::{fnv1a, resilience, Dist, Edge, Model, Node, Operation, Program, SeqId, Service};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Source};
 use crate::spec::{ClientSpec, DistSpec, ModelSpec, StepSpec};
-use petgraph::algo::tarjan_scc;
-use petgraph::graph::DiGraph;
 use std::collections::BTreeMap;
 
 /// Upper bounds that keep a model within what one machine can simulate.
@@ -65,6 +63,7 @@ pub fn validate_model(spec: &ModelSpec, src: &Source) -> Result<Model, Diagnosti
                 svc_name,
                 op_name,
                 classes: &classes,
+                seen: [0; 3],
             };
             bodies.push(cx.seq(steps));
         }
@@ -106,7 +105,7 @@ pub fn validate_model(spec: &ModelSpec, src: &Source) -> Result<Model, Diagnosti
         classes,
         hash: 0,
     };
-    check_cycles(&model, &mut ck);
+    ck.errors.extend(super::cycles::check_cycles(&model, src));
     if !ck.errors.is_empty() {
         return Err(Diagnostics(ck.errors));
     }
@@ -219,7 +218,7 @@ fn check_clients<'s>(
 ) -> BTreeMap<String, (u32, u32, &'s ClientSpec)> {
     let names: Vec<&str> = spec.services.keys().map(String::as_str).collect();
     let id_of = |n: &str| names.iter().position(|x| *x == n).map(|i| i as u32);
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<String, (u32, u32, &ClientSpec)> = BTreeMap::new();
     for (key, client) in &spec.calls {
         let path = format!("calls.{key}");
         let loc = ck.src.find_quoted(&["calls"], key);
@@ -232,10 +231,12 @@ fn check_clients<'s>(
             continue;
         };
         let mut ids = [0u32; 2];
+        let mut resolved = true;
         for (slot, name) in [a, b].iter().enumerate() {
             match id_of(name) {
                 Some(id) => ids[slot] = id,
                 None => {
+                    resolved = false;
                     let mut d =
                         ck.src
                             .error(loc, path.clone(), format!("unknown service `{name}`"));
@@ -273,7 +274,19 @@ fn check_clients<'s>(
                 );
             }
         }
-        out.insert(key.clone(), (ids[0], ids[1], client));
+        if let Some(other) = out
+            .iter()
+            .find(|(_, (a, b, _))| resolved && [*a, *b] == ids)
+            .map(|(k, _)| k.clone())
+        {
+            ck.errors.push(
+                ck.src
+                    .error(loc, path, format!("`{key}` is the same edge as `{other}`"))
+                    .with_hint("merge the two entries into one"),
+            );
+        } else if resolved {
+            out.insert(key.clone(), (ids[0], ids[1], client));
+        }
     }
     out
 }
@@ -289,7 +302,17 @@ struct Compile<'a, 'c> {
     svc_name: &'a str,
     op_name: &'a str,
     classes: &'a [String],
+    /// `Work(`, `Parallel(` and `Maybe(` steps compiled so far in this operation, which
+    /// is also their order in the text: the nth one is the nth token after the
+    /// operation's name, so an error can point at the step itself.
+    seen: [usize; 3],
 }
+
+/// Step kinds counted by `Compile::seen`, with the token that starts each in the text.
+const STEP_TOKENS: [&str; 3] = ["Work(", "Parallel(", "Maybe("];
+const WORK: usize = 0;
+const PARALLEL: usize = 1;
+const MAYBE: usize = 2;
 
 impl Compile<'_, '_> {
     fn seq(&mut self, steps: &[StepSpec]) -> SeqId {
@@ -303,7 +326,21 @@ impl Compile<'_, '_> {
         self.program.push_seq(&nodes)
     }
 
-    fn error(&mut self, needle: Option<&str>, message: String, hint: Option<String>) {
+    /// Count a step of `kind` and return its index among the steps of that kind.
+    fn count(&mut self, kind: usize) -> usize {
+        self.seen[kind] += 1;
+        self.seen[kind] - 1
+    }
+
+    /// Report a problem at the quoted `needle` (a call target), or at the `nth` step of
+    /// `kind`, or failing both at the operation's name.
+    fn error(
+        &mut self,
+        needle: Option<&str>,
+        step: Option<(usize, usize)>,
+        message: String,
+        hint: Option<String>,
+    ) {
         let ctx = [
             "services",
             &format!("\"{}\"", self.svc_name),
@@ -312,9 +349,11 @@ impl Compile<'_, '_> {
         ]
         .map(|s| s.to_string());
         let ctx: Vec<&str> = ctx.iter().map(String::as_str).collect();
+        let src = self.ck.src;
         let loc = needle
-            .and_then(|n| self.ck.src.find_quoted(&ctx, n))
-            .or_else(|| self.ck.src.find_quoted(&ctx[..3], self.op_name));
+            .and_then(|n| src.find_quoted(&ctx, n))
+            .or_else(|| step.and_then(|(kind, nth)| src.find_nth(&ctx, STEP_TOKENS[kind], nth)))
+            .or_else(|| src.find_quoted(&ctx[..3], self.op_name));
         let mut d = self.ck.src.error(loc, self.path.clone(), message);
         d.hint = hint;
         self.ck.errors.push(d);
@@ -323,11 +362,13 @@ impl Compile<'_, '_> {
     fn step(&mut self, step: &StepSpec) -> u32 {
         match step {
             StepSpec::Work(d) => {
+                let nth = self.count(WORK);
                 let dist = match build_dist(d) {
                     Ok(dist) => dist,
                     Err(msg) => {
                         self.error(
                             None,
+                            Some((WORK, nth)),
                             msg,
                             Some("see docs/model-format.md, Distributions".into()),
                         );
@@ -340,9 +381,11 @@ impl Compile<'_, '_> {
             }
             StepSpec::Call(target) => self.call(target),
             StepSpec::Parallel(branches) => {
+                let nth = self.count(PARALLEL);
                 if branches.is_empty() {
                     self.error(
                         None,
+                        Some((PARALLEL, nth)),
                         "Parallel has no branches".into(),
                         Some("give at least one step".into()),
                     );
@@ -363,9 +406,11 @@ impl Compile<'_, '_> {
                 })
             }
             StepSpec::Maybe(p, inner) => {
+                let nth = self.count(MAYBE);
                 if !p.is_finite() || !(0.0..=1.0).contains(p) {
                     self.error(
                         None,
+                        Some((MAYBE, nth)),
                         format!("Maybe probability {p} is outside 0..=1"),
                         Some("write the probability as a fraction, e.g. Maybe(0.3, ...)".into()),
                     );
@@ -388,6 +433,7 @@ impl Compile<'_, '_> {
         let Some((svc, op)) = target.split_once('/') else {
             self.error(
                 Some(target),
+                None,
                 format!("`{target}` is not a call target"),
                 Some("write calls as Call(\"service/operation\")".into()),
             );
@@ -401,6 +447,7 @@ impl Compile<'_, '_> {
             };
             self.error(
                 Some(target),
+                None,
                 format!("unknown service `{svc}` in call to `{target}`"),
                 Some(hint),
             );
@@ -420,6 +467,7 @@ impl Compile<'_, '_> {
             };
             self.error(
                 Some(target),
+                None,
                 format!("service `{svc}` has no operation `{op}`"),
                 Some(hint),
             );
@@ -495,47 +543,5 @@ fn build_dist(d: &DistSpec) -> Result<Dist, String> {
         DistSpec::Empirical(points) => {
             Dist::empirical(&points.iter().map(|(p, v)| (*p, v.0)).collect::<Vec<_>>())
         }
-    }
-}
-
-/// A synchronous call cycle between operations recurses for ever: each request would
-/// hold a worker at every hop while waiting on itself.
-fn check_cycles(model: &Model, ck: &mut Checker) {
-    let mut graph = DiGraph::<u32, ()>::new();
-    let nodes: Vec<_> = (0..model.operations.len() as u32)
-        .map(|i| graph.add_node(i))
-        .collect();
-    let mut calls = Vec::new();
-    for (i, op) in model.operations.iter().enumerate() {
-        calls.clear();
-        model.program.calls_in(op.body, &mut calls);
-        for (_, callee) in &calls {
-            graph.update_edge(nodes[i], nodes[*callee as usize], ());
-        }
-    }
-    for scc in tarjan_scc(&graph) {
-        let is_cycle = scc.len() > 1 || graph.contains_edge(scc[0], scc[0]);
-        if !is_cycle {
-            continue;
-        }
-        let mut names: Vec<&str> = scc
-            .iter()
-            .map(|n| model.operations[graph[*n] as usize].name.as_str())
-            .collect();
-        names.sort_unstable();
-        let first = names[0];
-        let loop_text = if names.len() == 1 {
-            format!("{first} -> {first}")
-        } else {
-            format!("{} -> {}", names.join(" -> "), first)
-        };
-        let loc = ck
-            .src
-            .find_quoted(&["services"], first.split('/').next().unwrap_or(first));
-        ck.errors.push(
-            ck.src
-                .error(loc, format!("services.{}", first.replace('/', ".operations.")), format!("synchronous call cycle: {loop_text}"))
-                .with_hint("a request would wait on itself for ever; break the cycle or make one call asynchronous"),
-        );
     }
 }

@@ -125,9 +125,24 @@ pub fn validate_scenario(
         );
     }
     let mut sources = Vec::new();
+    let mut names = std::collections::BTreeSet::new();
     for (i, s) in spec.sources.iter().enumerate() {
         let path = format!("sources[{i}]");
-        let loc = src.find_quoted(&["sources"], &s.target);
+        let same_target = spec.sources[..i].iter().filter(|o| o.target == s.target);
+        let loc = src.find_nth_quoted(&["sources"], &s.target, same_target.count());
+        // Why refuse twins? A source's random stream derives from its name: two sources
+        // with one name would draw the very same arrival times.
+        let name = s.name.as_deref().unwrap_or(&s.target);
+        if !names.insert(name) {
+            errors.push(
+                src.error(
+                    loc,
+                    format!("{path}.name"),
+                    format!("two sources are named `{name}`"),
+                )
+                .with_hint("give each source on the same target its own `name`"),
+            );
+        }
         let op = model.operation_id(&s.target);
         if op.is_none() {
             let names: Vec<&str> = model.operations.iter().map(|o| o.name.as_str()).collect();

@@ -1,6 +1,7 @@
 //! The model file: services, their operations, and the clients on call edges.
 
 use super::resilience::*;
+use super::unique::unique_keys;
 use super::units::Dur;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -9,8 +10,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename = "Model", deny_unknown_fields)]
 pub struct ModelSpec {
+    #[serde(deserialize_with = "unique_keys")]
     pub services: BTreeMap<String, ServiceSpec>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub calls: BTreeMap<String, ClientSpec>,
 }
 
@@ -22,6 +24,7 @@ pub struct ServiceSpec {
     pub workers: u32,
     #[serde(default)]
     pub queue: QueueSpec,
+    #[serde(deserialize_with = "unique_keys")]
     pub operations: BTreeMap<String, Vec<StepSpec>>,
     /// Memory model of one replica; absent means memory is not simulated.
     #[serde(default)]

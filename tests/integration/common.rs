@@ -35,3 +35,11 @@ pub fn scenario_from_text(model_ron: &str, scenario_ron: &str) -> Scenario {
 pub fn sim_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_sim"))
 }
+
+/// An empty directory for one test's files, under Cargo's per-target temporary folder.
+pub fn fresh_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a temporary directory");
+    dir
+}

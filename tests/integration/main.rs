@@ -1,4 +1,7 @@
 //! One integration-test binary; files are named by area.
 
+mod check;
 mod common;
+mod determinism;
+mod stats;
 mod theory;
