@@ -37,7 +37,8 @@ pub const SECOND: u64 = 1_000_000_000;
 /// A configuration value outside its allowed range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfigError {
-    /// The field's name as users write it (e.g. `failure_rate_threshold`).
+    /// The field's path from the validated config, as users write it
+    /// (`failure_rate_threshold`, `open_wait.multiplier`).
     pub field: &'static str,
     /// What is wrong and what is allowed.
     pub problem: String,

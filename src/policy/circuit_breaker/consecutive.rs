@@ -103,8 +103,9 @@ impl ConsecutiveBreaker {
     }
 
     /// Records a result; ignored if the call was permitted before the last state change.
-    /// A lazy OPEN → HALF_OPEN here changes the generation, so the result is dropped and
-    /// no transition is returned: the next `try_acquire` reports it.
+    /// If a time-driven move is due (OPEN expired, or a CLOSED `interval` elapsed),
+    /// gobreaker would make it first, so the result belongs to an older generation and
+    /// is dropped; the move itself is made and reported by the next `try_acquire`.
     pub fn on_result(
         &mut self,
         now: u64,
@@ -141,9 +142,7 @@ impl ConsecutiveBreaker {
         }
     }
 
-    fn is_stale(&mut self, now: u64, permit: Permit) -> bool {
-        // Only the generation matters here; a pending lazy transition is left to the
-        // next permission request, except that an expired one makes this result stale.
+    fn is_stale(&self, now: u64, permit: Permit) -> bool {
         let expired = match self.state() {
             BreakerState::Open => now >= self.expiry,
             BreakerState::Closed => self.config.interval > 0 && now >= self.expiry,

@@ -35,18 +35,22 @@ impl OpenWait {
     pub fn validate(&self) -> Result<(), ConfigError> {
         check(
             self.initial >= MILLISECOND,
-            "initial",
+            "open_wait.initial",
             "the open wait must be at least 1 ms",
         )?;
         check(
             self.multiplier >= 1.0 && self.multiplier.is_finite(),
-            "multiplier",
+            "open_wait.multiplier",
             "must be a finite number ≥ 1",
         )?;
-        check(self.max >= self.initial, "max", "must be ≥ `initial`")?;
+        check(
+            self.max >= self.initial,
+            "open_wait.max",
+            "must be ≥ `initial`",
+        )?;
         check(
             (0.0..1.0).contains(&self.randomization_factor),
-            "randomization_factor",
+            "open_wait.randomization_factor",
             "must be in [0, 1)",
         )
     }
@@ -121,7 +125,10 @@ mod tests {
             randomization_factor: 1.0,
             ..OpenWait::default()
         };
-        assert_eq!(bad.validate().unwrap_err().field, "randomization_factor");
+        assert_eq!(
+            bad.validate().unwrap_err().field,
+            "open_wait.randomization_factor"
+        );
         assert!(OpenWait::default().validate().is_ok());
     }
 }

@@ -58,14 +58,14 @@ impl Backoff {
         let m = self.multiplier;
         check(
             m >= 1.0 && m.is_finite(),
-            "multiplier",
+            "backoff.multiplier",
             "must be a finite number ≥ 1",
         )?;
-        check(self.cap >= self.base, "cap", "must be ≥ `base`")?;
+        check(self.cap >= self.base, "backoff.cap", "must be ≥ `base`")?;
         if let Jitter::Proportional { spread } = self.jitter {
             check(
                 (0.0..1.0).contains(&spread),
-                "jitter",
+                "backoff.jitter",
                 "the spread must be in [0, 1)",
             )?;
         }
@@ -212,11 +212,11 @@ mod tests {
             multiplier: 0.5,
             ..Backoff::default()
         };
-        assert_eq!(b.validate().unwrap_err().field, "multiplier");
+        assert_eq!(b.validate().unwrap_err().field, "backoff.multiplier");
         let b = Backoff {
             cap: 1,
             ..Backoff::default()
         };
-        assert_eq!(b.validate().unwrap_err().field, "cap");
+        assert_eq!(b.validate().unwrap_err().field, "backoff.cap");
     }
 }
