@@ -18,6 +18,7 @@ pub mod load;
 pub mod model;
 pub mod observe;
 pub mod outcome;
+pub mod policy;
 pub mod report;
 pub mod run;
 pub mod scenario;
