@@ -83,6 +83,7 @@ pub struct Simulation<'s> {
     /// Mean gap between candidate arrivals at each source's peak rate [ns]; multiplying by
     /// it spares a division per arrival.
     mean_gap_ns: Vec<f64>,
+    pub(crate) policies: policies::Policies,
     /// Scripted slowdown factor of each service's work (1 = normal).
     pub(crate) slowdown: Vec<f64>,
     pub(crate) rec: Recorder,
@@ -146,6 +147,7 @@ impl<'s> Simulation<'s> {
                 .collect(),
             rec,
             slowdown: vec![1.0; model.services.len()],
+            policies: policies::Policies::new(&model),
             model,
             events: 0,
             requests: 0,

@@ -5,6 +5,7 @@
 
 mod cycles;
 pub mod dist;
+mod policies;
 mod program;
 mod resilience;
 pub mod validate;
@@ -14,7 +15,14 @@ pub use program::{Node, Program, SeqId};
 pub use resilience::{class_hint, source_class};
 pub use validate::validate_model;
 
-use crate::spec::{Balancer, FailureKind};
+use crate::policy::adaptive_throttle::ThrottleConfig;
+use crate::policy::circuit_breaker::BreakerConfig;
+use crate::policy::concurrency_limit::LimiterConfig;
+use crate::policy::outlier::OutlierConfig;
+use crate::policy::rate_limiter::RateLimitConfig;
+use crate::policy::retry::{FailureKind, RetryPolicy};
+use crate::policy::retry_budget::RetryBudgetConfig;
+use crate::spec::Balancer;
 
 pub type ClassId = u32;
 
@@ -55,6 +63,10 @@ pub struct Service {
     pub error_rate: f64,
     /// Shed these classes when the queue is fuller than `share` of its capacity.
     pub shed: Option<Shed>,
+    /// Ingress token bucket, per replica.
+    pub rate_limit: Option<RateLimitConfig>,
+    /// Adaptive concurrency limit, per replica.
+    pub concurrency_limit: Option<LimiterConfig>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -133,6 +145,11 @@ pub struct Edge {
     pub fallback: Option<Fallback>,
     /// Health-check interval [ns].
     pub health_check: Option<u64>,
+    pub retry: Option<RetryPolicy>,
+    pub retry_budget: Option<RetryBudgetConfig>,
+    pub breaker: Option<BreakerConfig>,
+    pub throttle: Option<ThrottleConfig>,
+    pub outlier: Option<OutlierConfig>,
 }
 
 #[derive(Debug, Clone, Copy)]

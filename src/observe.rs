@@ -5,8 +5,10 @@ mod counters;
 pub mod histogram;
 mod recorder;
 mod rows;
+pub mod timeline;
 
 pub use counters::{EdgeCounters, ServiceCounters};
 pub use histogram::Histogram;
 pub use recorder::Recorder;
 pub use rows::{EdgeRow, ServiceRow};
+pub use timeline::{DetectedKind, Timeline, TimelineEvent};

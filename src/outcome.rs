@@ -1,6 +1,6 @@
 //! How a request ended, and why it failed. Counted per service, per edge and per window.
 
-use crate::spec::FailureKind;
+use crate::policy::retry::FailureKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(u8)]

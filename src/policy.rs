@@ -17,9 +17,7 @@
 //!   the first bad field, for the model validator to turn into a diagnostic.
 
 pub mod adaptive_throttle;
-pub mod bulkhead;
 pub mod circuit_breaker;
-pub mod codel;
 pub mod concurrency_limit;
 pub mod outlier;
 pub mod rate_limiter;

@@ -9,7 +9,8 @@ use super::events::Kind;
 use super::state::{Call, CallState, NEVER};
 use super::{next_round_robin, Simulation};
 use crate::outcome::{Cause, Outcome};
-use crate::spec::{Balancer, FailureKind};
+use crate::policy::retry::{CallRetries, FailureKind};
+use crate::spec::Balancer;
 use rand::Rng;
 
 /// Result of asking a gate for a slot.
@@ -50,8 +51,11 @@ impl Simulation<'_> {
             deadline,
             replica: NONE,
             result: 0,
+            permit: None,
+            retries: CallRetries::first_attempt(now),
         });
         self.rec.edge(edge).calls += 1;
+        self.policies.active_calls[edge as usize] += 1;
         self.attempt(call);
     }
 
@@ -250,8 +254,9 @@ impl Simulation<'_> {
         };
         for _ in 0..n {
             let candidate = first + local;
-            let avoid =
-                (c.attempts > 0 && candidate == c.replica) || !self.usable(c.edge, candidate);
+            let avoid = (c.attempts > 0 && candidate == c.replica)
+                || !self.usable(c.edge, candidate)
+                || self.ejected(c.edge, candidate);
             if !avoid {
                 break;
             }
@@ -294,7 +299,7 @@ impl Simulation<'_> {
 
     fn attempt_succeeded(&mut self, call: u32, outcome: Outcome) {
         self.release_held(call);
-        self.record_attempt(call, None);
+        self.record_attempt(call, None, true);
         self.finish_call(call, outcome);
     }
 
@@ -303,7 +308,8 @@ impl Simulation<'_> {
     fn attempt_failed(&mut self, call: u32, cause: Cause, from_callee: bool) {
         self.release_held(call);
         let kind = cause.kind();
-        self.record_attempt(call, Some((cause, kind)));
+        let reached = from_callee || cause == Cause::Timeout;
+        self.record_attempt(call, Some((cause, kind)), reached);
         let local = if from_callee {
             Cause::Downstream
         } else {
@@ -357,6 +363,7 @@ impl Simulation<'_> {
     fn finish_call(&mut self, call: u32, outcome: Outcome) {
         let c = self.calls[call];
         self.calls.free(call);
+        self.policies.active_calls[c.edge as usize] -= 1;
         self.rec.call_done(c.edge, outcome, self.now - c.started);
         let job = self.tasks[c.task].job;
         if outcome == Outcome::Degraded {

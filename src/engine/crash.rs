@@ -41,6 +41,12 @@ impl Simulation<'_> {
             self.tasks.free(task);
         }
         for job in dead_jobs {
+            if let (Some(ticket), Some(limiter)) = (
+                self.jobs[job].ticket.take(),
+                self.policies.concurrency[replica as usize].as_mut(),
+            ) {
+                limiter.on_ignored(ticket);
+            }
             let j = self.jobs[job];
             self.jobs.free(job);
             if j.running {

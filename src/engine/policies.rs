@@ -1,27 +1,251 @@
-//! Where the edge policies plug into the call flow: admission (throttling, breaker),
-//! accounting of each attempt (breaker, outlier detection, budgets) and the retry
-//! decision.
+//! Where the edge and service policies (`crate::policy`) plug into the request flow:
+//! admission (breaker, client-side throttling; ingress rate and concurrency limits),
+//! accounting of each attempt (breaker, outlier detection, retry budget, throttling) and
+//! the retry decision.
 
+use super::state::NEVER;
 use super::Simulation;
+use crate::model::Model;
+use crate::observe::DetectedKind;
 use crate::outcome::Cause;
-use crate::spec::FailureKind;
+use crate::policy::adaptive_throttle::AdaptiveThrottle;
+use crate::policy::circuit_breaker::{BreakerState, CallOutcome, CircuitBreaker, Transition};
+use crate::policy::concurrency_limit::ConcurrencyLimiter;
+use crate::policy::outlier::OutlierDetector;
+use crate::policy::rate_limiter::RateLimiter;
+use crate::policy::retry::{FailureKind, RetryDecision};
+use crate::policy::retry_budget::RetryBudget;
+
+/// The live state of every policy of a model.
+pub struct Policies {
+    pub breaker: Vec<Option<CircuitBreaker>>,
+    pub throttle: Vec<Option<AdaptiveThrottle>>,
+    pub outlier: Vec<Option<OutlierDetector>>,
+    pub budget: Vec<Option<RetryBudget>>,
+    /// Logical calls alive per edge (the ratio budget's "active requests").
+    pub active_calls: Vec<u32>,
+    /// Per replica.
+    pub rate_limit: Vec<Option<RateLimiter>>,
+    pub concurrency: Vec<Option<ConcurrencyLimiter>>,
+}
+
+impl Policies {
+    pub fn new(model: &Model) -> Self {
+        let mut rate_limit = Vec::new();
+        let mut concurrency = Vec::new();
+        for svc in &model.services {
+            for _ in 0..svc.replicas {
+                rate_limit.push(svc.rate_limit.map(RateLimiter::new));
+                concurrency.push(svc.concurrency_limit.as_ref().map(ConcurrencyLimiter::new));
+            }
+        }
+        Policies {
+            breaker: model
+                .edges
+                .iter()
+                .map(|e| e.breaker.as_ref().map(CircuitBreaker::new))
+                .collect(),
+            throttle: model
+                .edges
+                .iter()
+                .map(|e| e.throttle.map(AdaptiveThrottle::new))
+                .collect(),
+            outlier: model
+                .edges
+                .iter()
+                .map(|e| {
+                    e.outlier.map(|o| {
+                        OutlierDetector::new(o, model.services[e.callee as usize].replicas)
+                    })
+                })
+                .collect(),
+            budget: model
+                .edges
+                .iter()
+                .map(|e| e.retry_budget.as_ref().map(RetryBudget::new))
+                .collect(),
+            active_calls: vec![0; model.edges.len()],
+            rate_limit,
+            concurrency,
+        }
+    }
+}
+
+fn breaker_code(state: BreakerState) -> u8 {
+    match state {
+        BreakerState::Closed => 1,
+        BreakerState::Open => 2,
+        BreakerState::HalfOpen => 3,
+    }
+}
 
 impl Simulation<'_> {
     /// A reason to refuse the attempt before it takes any resource.
-    pub(crate) fn admission_refusal(&mut self, _call: u32) -> Option<Cause> {
+    pub(crate) fn admission_refusal(&mut self, call: u32) -> Option<Cause> {
+        let now = self.now;
+        let edge = self.calls[call].edge as usize;
+        if let Some(breaker) = &mut self.policies.breaker[edge] {
+            let acquire = breaker.try_acquire(now);
+            if let Some(t) = acquire.transition {
+                self.breaker_transition(edge as u32, t);
+            }
+            match acquire.permit {
+                Some(permit) => self.calls[call].permit = Some(permit),
+                None => return Some(Cause::BreakerOpen),
+            }
+        }
+        if let Some(throttle) = &mut self.policies.throttle[edge] {
+            if !throttle.try_send(now, &mut self.edge_rng[edge]) {
+                self.give_back_permit(call);
+                return Some(Cause::Throttled);
+            }
+        }
         None
     }
 
-    /// Account for an attempt that ended (`None` = success).
-    pub(crate) fn record_attempt(&mut self, call: u32, failure: Option<(Cause, FailureKind)>) {
+    /// Return an unused breaker permit (the attempt never reached the callee).
+    fn give_back_permit(&mut self, call: u32) {
+        if let Some(permit) = self.calls[call].permit.take() {
+            let edge = self.calls[call].edge as usize;
+            if let Some(b) = &mut self.policies.breaker[edge] {
+                b.on_ignored(self.now, permit);
+            }
+        }
+    }
+
+    /// Account for an attempt that ended (`None` = success). `reached` says whether the
+    /// attempt got to the callee (its answer or its timeout), as opposed to being refused
+    /// on the caller's side.
+    pub(crate) fn record_attempt(
+        &mut self,
+        call: u32,
+        failure: Option<(Cause, FailureKind)>,
+        reached: bool,
+    ) {
+        let now = self.now;
+        let c = self.calls[call];
+        let edge = c.edge as usize;
         if let Some((cause, _)) = failure {
-            let edge = self.calls[call].edge;
-            self.rec.attempt_failed(edge, cause);
+            self.rec.attempt_failed(c.edge, cause);
+        }
+        let failed = failure.is_some();
+        if let Some(permit) = c.permit {
+            self.calls[call].permit = None;
+            let breaker = self.policies.breaker[edge]
+                .as_mut()
+                .expect("a permit comes from a breaker");
+            let counts = reached
+                || self.model.edges[edge]
+                    .breaker
+                    .as_ref()
+                    .is_some_and(|b| b.rejections_count_as_failures);
+            if counts {
+                let outcome = CallOutcome {
+                    failed,
+                    duration: now - c.attempt_started,
+                };
+                if let Some(t) = breaker.on_result(now, permit, outcome, &mut self.edge_rng[edge]) {
+                    self.breaker_transition(edge as u32, t);
+                }
+            } else {
+                breaker.on_ignored(now, permit);
+            }
+        }
+        if reached {
+            if let Some(throttle) = &mut self.policies.throttle[edge] {
+                // The SRE book's "accepts": requests the backend did not refuse.
+                if !failed || failure.is_some_and(|(_, k)| k == FailureKind::Error) {
+                    throttle.on_accepted(now);
+                }
+            }
+            if let Some(outlier) = &mut self.policies.outlier[edge] {
+                let host = c.replica - self.first_replica[self.model.edges[edge].callee as usize];
+                outlier.on_result(now, host, failed);
+            }
+        }
+        if let Some(budget) = &mut self.policies.budget[edge] {
+            budget.on_attempt_result(!failed, failed && reached);
         }
     }
 
     /// The backoff before the next attempt, or `None` when the call should not retry.
-    pub(crate) fn retry_delay(&mut self, _call: u32, _kind: FailureKind) -> Option<u64> {
+    pub(crate) fn retry_delay(&mut self, call: u32, kind: FailureKind) -> Option<u64> {
+        let now = self.now;
+        let edge = self.calls[call].edge as usize;
+        let policy = self.model.edges[edge].retry?;
+        let mut retries = self.calls[call].retries;
+        let decision = policy.on_failure(&mut retries, kind, now, &mut self.edge_rng[edge]);
+        let RetryDecision::RetryAfter(delay) = decision else {
+            return None;
+        };
+        if self.calls[call].deadline != NEVER && now + delay >= self.calls[call].deadline {
+            return None;
+        }
+        if let Some(budget) = &mut self.policies.budget[edge] {
+            if !budget.try_start_retry(self.policies.active_calls[edge]) {
+                self.rec.edge(edge as u32).budget_exhausted += 1;
+                return None;
+            }
+            // The ratio budget counts retries in progress; ours is "in backoff".
+            budget.retry_done();
+        }
+        self.calls[call].retries = retries;
+        Some(delay)
+    }
+
+    fn breaker_transition(&mut self, edge: u32, t: Transition) {
+        self.rec.breaker_state(edge, breaker_code(t.to), 1);
+        let e = &self.model.edges[edge as usize];
+        let kind = match t.to {
+            BreakerState::Open => DetectedKind::BreakerOpen,
+            BreakerState::Closed => DetectedKind::BreakerClosed,
+            BreakerState::HalfOpen => return,
+        };
+        self.rec.detected(self.now, kind, e.caller, edge);
+    }
+
+    /// Ingress admission of the replica's own policies; a refusal cause, or none.
+    pub(crate) fn ingress_refusal(&mut self, replica: u32) -> Option<Cause> {
+        let now = self.now;
+        if let Some(limiter) = &mut self.policies.rate_limit[replica as usize] {
+            if !limiter.try_acquire(now) {
+                return Some(Cause::RateLimited);
+            }
+        }
         None
+    }
+
+    /// Take a concurrency-limit ticket for a job about to be admitted; `false` = shed.
+    pub(crate) fn take_concurrency_ticket(&mut self, replica: u32, job: u32) -> bool {
+        let Some(limiter) = &mut self.policies.concurrency[replica as usize] else {
+            return true;
+        };
+        match limiter.try_acquire(self.now) {
+            Some(ticket) => {
+                self.jobs[job].ticket = Some(ticket);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Give the job's concurrency ticket back with its latency sample.
+    pub(crate) fn return_concurrency_ticket(&mut self, replica: u32, job: u32, success: bool) {
+        if let Some(ticket) = self.jobs[job].ticket.take() {
+            let service = self.replicas[replica as usize].service as usize;
+            if let Some(limiter) = &mut self.policies.concurrency[replica as usize] {
+                limiter.on_complete(self.now, ticket, !success, &mut self.service_rng[service]);
+            }
+        }
+    }
+
+    /// Whether outlier detection has ejected a callee replica from this edge's balancer.
+    pub(crate) fn ejected(&mut self, edge: u32, replica: u32) -> bool {
+        let callee = self.model.edges[edge as usize].callee;
+        let host = replica - self.first_replica[callee as usize];
+        let now = self.now;
+        self.policies.outlier[edge as usize]
+            .as_mut()
+            .is_some_and(|o| o.is_ejected(now, host))
     }
 }

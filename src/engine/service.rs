@@ -20,19 +20,9 @@ impl Simulation<'_> {
         deadline: u64,
     ) {
         let now = self.now;
-        let r = &self.replicas[replica as usize];
-        let service = r.service;
-        let svc = &self.model.services[service as usize];
+        let service = self.replicas[replica as usize].service;
         self.rec.arrival(service);
-        let refusal = if !r.up {
-            Some(Cause::Crashed)
-        } else if self.sheds(replica, class) {
-            Some(Cause::Shed)
-        } else if r.busy >= svc.workers && r.queue.len() as u64 >= svc.queue_capacity {
-            Some(Cause::Rejected)
-        } else {
-            None
-        };
+        let refusal = self.refusal(replica, class);
         if let Some(cause) = refusal {
             self.rec.refused(service, cause);
             self.reply(caller, caller_gen, Outcome::Failed(cause), service, 0);
@@ -51,7 +41,15 @@ impl Simulation<'_> {
             root_task: NONE,
             running: false,
             degraded: false,
+            ticket: None,
         });
+        if !self.take_concurrency_ticket(replica, job) {
+            self.jobs.free(job);
+            self.rec.refused(service, Cause::Shed);
+            self.reply(caller, caller_gen, Outcome::Failed(Cause::Shed), service, 0);
+            return;
+        }
+        let svc = &self.model.services[service as usize];
         let r = &mut self.replicas[replica as usize];
         r.outstanding += 1;
         let outstanding = r.outstanding;
@@ -72,6 +70,25 @@ impl Simulation<'_> {
         } else {
             self.replicas[replica as usize].queue.push_back(job);
             self.rec.enqueued(service, now);
+        }
+    }
+
+    /// Why a replica turns a request away at the door, if it does.
+    fn refusal(&mut self, replica: u32, class: ClassId) -> Option<Cause> {
+        let r = &self.replicas[replica as usize];
+        let svc = &self.model.services[r.service as usize];
+        if !r.up {
+            return Some(Cause::Crashed);
+        }
+        let full = r.busy >= svc.workers && r.queue.len() as u64 >= svc.queue_capacity;
+        if let Some(cause) = self.ingress_refusal(replica) {
+            Some(cause)
+        } else if self.sheds(replica, class) {
+            Some(Cause::Shed)
+        } else if full {
+            Some(Cause::Rejected)
+        } else {
+            None
         }
     }
 
@@ -114,6 +131,7 @@ impl Simulation<'_> {
     /// The job's root task ended: release the worker, answer the caller, start the next.
     pub(crate) fn finish_job(&mut self, job: u32, outcome: Outcome) {
         let now = self.now;
+        self.return_concurrency_ticket(self.jobs[job].replica, job, outcome.is_success());
         let j = self.jobs[job];
         self.jobs.free(job);
         let r = &mut self.replicas[j.replica as usize];
@@ -182,6 +200,7 @@ impl Simulation<'_> {
 
     /// A queued request leaves without having run.
     pub(crate) fn drop_queued(&mut self, job: u32, cause: Cause) {
+        self.return_concurrency_ticket(self.jobs[job].replica, job, false);
         let j = self.jobs[job];
         self.jobs.free(job);
         self.replicas[j.replica as usize].outstanding -= 1;

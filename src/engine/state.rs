@@ -1,6 +1,9 @@
 //! The records the engine keeps for things in flight. All are small and live in arenas;
 //! links between them are `u32` indices (`NONE` for absent).
 
+use crate::policy::circuit_breaker::Permit;
+use crate::policy::concurrency_limit::Ticket;
+use crate::policy::retry::CallRetries;
 use std::collections::VecDeque;
 
 /// "No deadline".
@@ -25,6 +28,8 @@ pub struct Job {
     pub running: bool,
     /// A call on this request's way was answered by a fallback.
     pub degraded: bool,
+    /// The replica's adaptive concurrency limit admitted this request with this ticket.
+    pub ticket: Option<Ticket>,
 }
 
 /// A cursor through one sequence of steps of a running job.
@@ -77,6 +82,9 @@ pub struct Call {
     pub replica: u32,
     /// Outcome delivered by the callee, read when the Reply event fires.
     pub result: u8,
+    /// The breaker's permission for the attempt in progress.
+    pub permit: Option<Permit>,
+    pub retries: CallRetries,
 }
 
 pub struct Replica {

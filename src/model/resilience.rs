@@ -1,8 +1,15 @@
 //! Validation of the resilience settings of services and edges (memory, error rate,
 //! queue policies, classes, per-class pools, fallbacks, deadlines).
 
-use super::{ClassId, Dist, Fallback, Memory, Pool, Program, QueueDiscipline, Shed};
+use super::{policies, ClassId, Dist, Fallback, Memory, Pool, Program, QueueDiscipline, Shed};
 use crate::diag::{did_you_mean, Diagnostic, Source};
+use crate::policy::adaptive_throttle::ThrottleConfig;
+use crate::policy::circuit_breaker::BreakerConfig;
+use crate::policy::concurrency_limit::LimiterConfig;
+use crate::policy::outlier::OutlierConfig;
+use crate::policy::rate_limiter::RateLimitConfig;
+use crate::policy::retry::RetryPolicy;
+use crate::policy::retry_budget::RetryBudgetConfig;
 use crate::spec::{ClientSpec, Discipline, ModelSpec, PoolSpec, ServiceSpec};
 use std::collections::BTreeSet;
 
@@ -25,6 +32,8 @@ pub fn model_classes(spec: &ModelSpec) -> Vec<String> {
 }
 
 pub struct ServiceResilience {
+    pub rate_limit: Option<RateLimitConfig>,
+    pub concurrency_limit: Option<LimiterConfig>,
     pub discipline: QueueDiscipline,
     pub queue_timeout: Option<u64>,
     pub memory: Option<Memory>,
@@ -151,7 +160,27 @@ pub fn service_resilience(
             classes: ids,
         }
     });
+    let mut policy_problems = Vec::new();
+    let rate_limit = s
+        .overload
+        .rate_limit
+        .as_ref()
+        .and_then(|r| policies::rate_limit(r, &mut policy_problems));
+    let concurrency_limit = s
+        .overload
+        .concurrency_limit
+        .as_ref()
+        .and_then(|c| policies::concurrency_limit(c, &mut policy_problems));
+    for (section, e) in policy_problems {
+        problems.push((
+            format!("{section}.{}", e.field),
+            e.problem,
+            "see docs/resilience.md for the allowed values".into(),
+        ));
+    }
     ServiceResilience {
+        rate_limit,
+        concurrency_limit,
         discipline,
         queue_timeout,
         memory,
@@ -161,6 +190,11 @@ pub fn service_resilience(
 }
 
 pub struct EdgeResilience {
+    pub retry: Option<RetryPolicy>,
+    pub retry_budget: Option<RetryBudgetConfig>,
+    pub breaker: Option<BreakerConfig>,
+    pub throttle: Option<ThrottleConfig>,
+    pub outlier: Option<OutlierConfig>,
     pub class_pools: Vec<(ClassId, Pool)>,
     pub bulkhead: Option<Pool>,
     pub class_bulkheads: Vec<(ClassId, Pool)>,
@@ -266,7 +300,7 @@ pub fn edge_resilience(
                     );
                 }
                 for k in kinds {
-                    on[*k as usize] = true;
+                    on[policies::failure_kind(*k) as usize] = true;
                 }
             }
         }
@@ -276,11 +310,47 @@ pub fn edge_resilience(
             enabled: f.enabled,
         }
     });
+    let mut policy_problems = Vec::new();
+    let deadline = client.deadline.map(|d| d.0);
+    let retry = client
+        .retry
+        .as_ref()
+        .and_then(|r| policies::retry(r, deadline, &mut policy_problems));
+    let retry_budget = client
+        .retry
+        .as_ref()
+        .and_then(|r| r.budget.as_ref())
+        .and_then(|b| policies::retry_budget(b, &mut policy_problems));
+    let breaker = client
+        .breaker
+        .as_ref()
+        .and_then(|b| policies::breaker(b, &mut policy_problems));
+    let throttle = client
+        .throttle
+        .as_ref()
+        .and_then(|t| policies::throttle(t, &mut policy_problems));
+    let outlier = client
+        .outlier
+        .as_ref()
+        .and_then(|o| policies::outlier(o, &mut policy_problems));
+    for (section, e) in policy_problems {
+        let field = format!("{section}.{}", e.field);
+        let at = loc(section.split('.').next().unwrap_or(""));
+        errors.push(
+            src.error(at, format!("calls.{key}.{field}"), e.problem)
+                .with_hint("see docs/resilience.md for the allowed values"),
+        );
+    }
     EdgeResilience {
+        retry,
+        retry_budget,
+        breaker,
+        throttle,
+        outlier,
         class_pools,
         bulkhead: shared_bulkhead,
         class_bulkheads,
-        deadline: client.deadline.map(|d| d.0),
+        deadline,
         fallback,
         health_check: client.health_check.map(|d| d.0),
     }

@@ -195,6 +195,8 @@ fn check_services(spec: &ModelSpec, classes: &[String], ck: &mut Checker) -> Vec
             memory: r.memory,
             error_rate: r.error_rate,
             shed: r.shed,
+            rate_limit: r.rate_limit,
+            concurrency_limit: r.concurrency_limit,
         });
         first_op += count;
     }
@@ -526,6 +528,11 @@ impl Compile<'_, '_> {
             propagate_deadline: client.propagate_deadline,
             fallback: r.fallback,
             health_check: r.health_check,
+            retry: r.retry,
+            retry_budget: r.retry_budget,
+            breaker: r.breaker,
+            throttle: r.throttle,
+            outlier: r.outlier,
         });
         (self.edges.len() - 1) as u32
     }

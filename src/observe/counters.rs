@@ -152,6 +152,8 @@ pub struct EdgeCounters {
     /// Breaker state at the end of the window: 0 none, 1 closed, 2 open, 3 half-open.
     pub breaker_state: u8,
     pub breaker_transitions: u64,
+    /// Retries not made because the retry budget was spent.
+    pub budget_exhausted: u64,
 }
 
 impl EdgeCounters {
@@ -185,6 +187,7 @@ impl EdgeCounters {
         self.bulkhead_in_use_max = self.bulkhead_in_use_max.max(w.bulkhead_in_use_max);
         self.breaker_state = w.breaker_state;
         self.breaker_transitions += w.breaker_transitions;
+        self.budget_exhausted += w.budget_exhausted;
     }
 
     pub fn failed(&self) -> u64 {

@@ -6,6 +6,7 @@
 
 use super::counters::{EdgeCounters, ServiceCounters};
 use super::rows::{EdgeRow, ServiceRow};
+use super::timeline::{DetectedKind, Timeline};
 use crate::model::Model;
 use crate::outcome::{Cause, Outcome};
 
@@ -30,6 +31,7 @@ pub struct Recorder {
     replicas_up: Vec<u32>,
     pub rows: Vec<ServiceRow>,
     pub edge_rows: Vec<EdgeRow>,
+    pub timeline: Timeline,
     window_start: u64,
 }
 
@@ -49,6 +51,7 @@ impl Recorder {
             replicas_up: vec![0; n],
             rows: Vec::new(),
             edge_rows: Vec::new(),
+            timeline: Timeline::default(),
             window_start: 0,
         }
     }
@@ -180,6 +183,11 @@ impl Recorder {
         let w = &mut self.edge_window[e as usize];
         w.breaker_state = state;
         w.breaker_transitions += transitions;
+    }
+
+    /// A detector noticed something about a service (and an edge, or `u32::MAX`).
+    pub fn detected(&mut self, at: u64, kind: DetectedKind, service: u32, edge: u32) -> bool {
+        self.timeline.detected(at, kind, service, edge, 0)
     }
 
     pub fn window_start(&self) -> u64 {

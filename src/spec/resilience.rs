@@ -281,8 +281,15 @@ pub struct OutlierSpec {
     #[serde(default = "five_minutes")]
     pub max_ejection_time: Dur,
     /// Percent of the callee's replicas that may be ejected at once.
-    #[serde(default = "ten_f64")]
-    pub max_ejection_percent: f64,
+    #[serde(default = "ten_u32")]
+    pub max_ejection_percent: u32,
+    /// Eject one replica even when that is more than `max_ejection_percent`.
+    #[serde(default)]
+    pub always_eject_one_host: bool,
+}
+
+fn ten_u32() -> u32 {
+    10
 }
 
 fn five() -> u32 {
@@ -291,10 +298,6 @@ fn five() -> u32 {
 
 fn five_minutes() -> Dur {
     Dur(300_000_000_000)
-}
-
-fn ten_f64() -> f64 {
-    10.0
 }
 
 /// Service-side overload protection.
@@ -338,11 +341,17 @@ pub enum ConcurrencyLimitSpec {
         /// Latency above which a request counts as a drop.
         timeout: Dur,
     },
+    /// Envoy's adaptive concurrency (gradient controller).
     Gradient {
-        initial: u32,
+        #[serde(default = "three")]
         min: u32,
+        #[serde(default = "thousand")]
         max: u32,
     },
+}
+
+fn thousand() -> u32 {
+    1000
 }
 
 fn backoff_ratio() -> f64 {
