@@ -7,6 +7,8 @@
 mod check;
 #[path = "cli/run.rs"]
 mod run;
+#[path = "cli/test.rs"]
+mod test;
 
 use clap::{Parser, Subcommand};
 
@@ -27,6 +29,8 @@ enum Command {
     Run(run::RunArgs),
     /// Validate model or scenario files and explain every problem.
     Check(check::CheckArgs),
+    /// Run scenarios and check their `expect` lists; exits 1 if any fails.
+    Test(test::TestArgs),
 }
 
 pub fn main() -> i32 {
@@ -41,6 +45,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
+        Command::Test(args) => test::test(args),
     }
 }
 

@@ -14,6 +14,7 @@
 
 pub mod diag;
 pub mod engine;
+pub mod expect;
 pub mod load;
 pub mod model;
 pub mod observe;

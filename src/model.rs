@@ -13,7 +13,7 @@ pub mod validate;
 pub use dist::Dist;
 pub use program::{Node, Program, SeqId};
 pub use resilience::{class_hint, source_class};
-pub use validate::validate_model;
+pub use validate::{build_dist, validate_model};
 
 use crate::policy::adaptive_throttle::ThrottleConfig;
 use crate::policy::circuit_breaker::BreakerConfig;

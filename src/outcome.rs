@@ -31,10 +31,14 @@ pub enum Cause {
     Throttled,
     /// A downstream call returned an error.
     Downstream,
+    /// The connection was dropped on the way (chaos injection).
+    Dropped,
+    /// Sent into a black hole: never answered (the caller times out).
+    Lost,
 }
 
 impl Cause {
-    pub const COUNT: usize = 13;
+    pub const COUNT: usize = 15;
     pub const ALL: [Cause; Cause::COUNT] = [
         Cause::Rejected,
         Cause::Shed,
@@ -49,6 +53,8 @@ impl Cause {
         Cause::BreakerOpen,
         Cause::Throttled,
         Cause::Downstream,
+        Cause::Dropped,
+        Cause::Lost,
     ];
 
     /// The name used in `summary.json`, `metrics.csv` and tables.
@@ -67,6 +73,8 @@ impl Cause {
             Cause::BreakerOpen => "breaker_open",
             Cause::Throttled => "throttled",
             Cause::Downstream => "downstream_error",
+            Cause::Dropped => "connection_dropped",
+            Cause::Lost => "lost",
         }
     }
 
@@ -83,9 +91,12 @@ impl Cause {
             | Cause::BulkheadFull
             | Cause::BreakerOpen
             | Cause::Throttled => FailureKind::Rejection,
-            Cause::Crashed | Cause::Error | Cause::Deadline | Cause::Downstream => {
-                FailureKind::Error
-            }
+            Cause::Crashed
+            | Cause::Error
+            | Cause::Deadline
+            | Cause::Downstream
+            | Cause::Dropped
+            | Cause::Lost => FailureKind::Error,
         }
     }
 }

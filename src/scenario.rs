@@ -1,5 +1,6 @@
 //! The validated scenario: a model, a clock, a seed and the workload that drives it.
 
+pub mod incident;
 mod rate;
 mod validate;
 
@@ -26,6 +27,7 @@ pub struct Scenario {
     /// Length of one `metrics.csv` row [ns].
     pub window: u64,
     pub sources: Vec<Source>,
+    pub incident: incident::Incident,
 }
 
 #[derive(Debug, Clone)]

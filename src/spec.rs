@@ -3,6 +3,7 @@
 //! Every struct denies unknown fields so that a typo is an error with the list of allowed
 //! names, never a silently ignored setting. Defaults live here; meaning lives in `model`.
 
+pub mod incident;
 pub mod model;
 pub mod resilience;
 pub mod scenario;

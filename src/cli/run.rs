@@ -86,6 +86,18 @@ pub fn run(args: RunArgs) -> i32 {
     let wall = started.elapsed().as_secs_f64();
     let summary = summarize(&scenario, &result);
     super::say(&report::service_table(&summary));
+    let timeline = report::timeline_txt(&scenario, &result);
+    if !timeline.is_empty() {
+        super::say(&format!("\nincident timeline\n{timeline}"));
+    }
+    if summary.outage.declared {
+        super::say(&format!(
+            "\noutage declared at {} for {:.1} minutes; after the last trigger: {}\n",
+            summary.outage.at.as_deref().unwrap_or("?"),
+            summary.outage.minutes.unwrap_or(0.0),
+            summary.metastability.verdict
+        ));
+    }
     let written = match report::write_run_outputs(&out, &scenario, &result).and_then(|mut w| {
         let run_json = out.join("run.json");
         write_atomically(&run_json, run_json_text(&result, wall).as_bytes())?;

@@ -5,6 +5,7 @@
 //! leaves the callee working unless the edge propagates deadlines.
 
 use super::arena::NONE;
+use super::chaos::ChaosEffect;
 use super::events::Kind;
 use super::state::{Call, CallState, NEVER};
 use super::{next_round_robin, Simulation};
@@ -132,7 +133,7 @@ impl Simulation<'_> {
     }
 
     /// Hand a freed slot to the first caller still waiting for it, or give it back.
-    fn release(&mut self, gate: u32) {
+    pub(crate) fn release_gate(&mut self, gate: u32) {
         while let Some((waiter, gen)) = self.gates[gate as usize].waiters.pop_front() {
             let c = self.calls[waiter];
             let waiting = matches!(c.state, CallState::WaitingBulkhead | CallState::WaitingPool);
@@ -161,11 +162,11 @@ impl Simulation<'_> {
         let c = self.calls[call];
         if c.holds_pool {
             self.calls[call].holds_pool = false;
-            self.release(c.pool);
+            self.release_gate(c.pool);
         }
         if c.holds_bulkhead {
             self.calls[call].holds_bulkhead = false;
-            self.release(c.bulkhead);
+            self.release_gate(c.bulkhead);
         }
     }
 
@@ -215,7 +216,40 @@ impl Simulation<'_> {
         if give_up_at != NEVER {
             self.queue.schedule(give_up_at, Kind::Timeout, call, gen);
         }
-        self.admit(replica, op, class, call, gen, callee_deadline);
+        let (caller, callee) = (e.caller, e.callee);
+        if self
+            .partitions
+            .iter()
+            .any(|&(a, b)| (a, b) == (caller, callee) || (b, a) == (caller, callee))
+        {
+            // Nothing gets through: the attempt hangs until its timeout.
+            return;
+        }
+        match self.chaos_on_send(edge) {
+            ChaosEffect::None => self.admit(replica, op, class, call, gen, callee_deadline),
+            ChaosEffect::Delay(d) => self.queue.schedule(now + d, Kind::DelayedSend, call, gen),
+            ChaosEffect::Drop => {
+                self.calls.bump(call);
+                self.attempt_failed(call, Cause::Dropped, false);
+            }
+        }
+    }
+
+    /// A chaos-delayed attempt reaches the callee now, if the caller still waits.
+    pub(crate) fn on_delayed_send(&mut self, call: u32, gen: u32) {
+        if self.calls.gen(call) != gen || self.calls[call].state != CallState::InFlight {
+            return;
+        }
+        let c = self.calls[call];
+        let e = &self.model.edges[c.edge as usize];
+        let callee_deadline = if e.propagate_deadline {
+            e.timeout
+                .map_or(NEVER, |t| c.attempt_started + t)
+                .min(c.deadline)
+        } else {
+            NEVER
+        };
+        self.admit(c.replica, c.op, c.class, call, gen, callee_deadline);
     }
 
     /// Choose a callee replica: skip replicas a health check has seen down, and on a

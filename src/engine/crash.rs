@@ -7,15 +7,22 @@ use super::Simulation;
 use crate::outcome::{Cause, Outcome};
 
 impl Simulation<'_> {
+    /// An out-of-memory crash (the `Crash` event scheduled when memory crossed the limit).
     pub(crate) fn crash(&mut self, replica: u32) {
+        let service = self.replicas[replica as usize].service;
+        if let Some(memory) = self.model.services[service as usize].memory {
+            self.take_down(replica, Some(memory.restart_after), true);
+        }
+    }
+
+    /// Take a replica down, failing everything it holds; it restarts after `restart`
+    /// (never, for `None`). `oom` marks an out-of-memory crash for the detectors.
+    pub(crate) fn take_down(&mut self, replica: u32, restart: Option<u64>, oom: bool) {
         let r = &self.replicas[replica as usize];
         if !r.up {
             return;
         }
         let service = r.service;
-        let Some(memory) = self.model.services[service as usize].memory else {
-            return;
-        };
         let now = self.now;
         // Everything that belongs to the replica: its jobs, their tasks and calls.
         let dead_jobs: Vec<u32> = self
@@ -82,14 +89,18 @@ impl Simulation<'_> {
         r.queue.clear();
         r.up = false;
         r.down_since = now;
-        self.rec.crashed(service);
-        self.queue
-            .schedule(now + memory.restart_after, Kind::Restart, replica, 0);
+        if oom {
+            self.rec.crashed(service);
+            self.detect_oom(service);
+        }
+        if let Some(after) = restart {
+            self.queue.schedule(now + after, Kind::Restart, replica, 0);
+        }
     }
 
     pub(crate) fn restart(&mut self, replica: u32) {
         let r = &mut self.replicas[replica as usize];
-        if r.up {
+        if r.up || r.stopped {
             return;
         }
         let service = r.service;

@@ -18,6 +18,8 @@ pub enum Kind {
     Crash,
     Restart,
     Action,
+    DelayedSend,
+    Tick,
     WindowEnd,
 }
 

@@ -22,6 +22,11 @@ impl Simulation<'_> {
         let now = self.now;
         let service = self.replicas[replica as usize].service;
         self.rec.arrival(service);
+        if self.blackholed[service as usize] {
+            // Swallowed without an answer: the caller finds out by its timeout.
+            self.rec.refused(service, Cause::Lost);
+            return;
+        }
         let refusal = self.refusal(replica, class);
         if let Some(cause) = refusal {
             self.rec.refused(service, cause);
@@ -148,7 +153,7 @@ impl Simulation<'_> {
 
     /// Give the freed worker to the next queued request, dropping those that waited too
     /// long (queue timeout, CoDel) or whose caller has already given up.
-    fn start_next(&mut self, replica: u32) {
+    pub(crate) fn start_next(&mut self, replica: u32) {
         let now = self.now;
         let service = self.replicas[replica as usize].service;
         let svc = &self.model.services[service as usize];
@@ -220,6 +225,7 @@ impl Simulation<'_> {
         work: u64,
     ) {
         if caller == NONE {
+            self.entry_answered(service, outcome);
             return;
         }
         if self.calls.gen(caller) != caller_gen {

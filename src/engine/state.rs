@@ -101,6 +101,8 @@ pub struct Replica {
     pub warm_until: u64,
     /// CoDel: the last time the queue was empty.
     pub last_empty: u64,
+    /// Taken out of service by a scripted `SetReplicas` (no automatic restart).
+    pub stopped: bool,
 }
 
 impl Replica {
@@ -114,6 +116,7 @@ impl Replica {
             down_since: 0,
             warm_until: 0,
             last_empty: 0,
+            stopped: false,
         }
     }
 }

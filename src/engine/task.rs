@@ -28,11 +28,11 @@ impl Simulation<'_> {
             let service = t.service as usize;
             match *program.node_at(t.seq, t.pos) {
                 Node::Work(dist) => {
-                    let mut d = program.dists[dist as usize].sample(&mut self.service_rng[service]);
-                    let slowdown = self.work_slowdown(t.job);
-                    if slowdown != 1.0 {
-                        d = (d as f64 * slowdown) as u64;
-                    }
+                    let d = if self.perturbed[service] {
+                        self.perturbed_work(t.job, dist)
+                    } else {
+                        program.dists[dist as usize].sample(&mut self.service_rng[service])
+                    };
                     let gen = self.tasks.gen(task);
                     self.queue.schedule(self.now + d, Kind::WorkDone, task, gen);
                     return;
@@ -61,18 +61,31 @@ impl Simulation<'_> {
         }
     }
 
-    /// How much slower work runs on this job's replica right now: a scripted slowdown of
-    /// the service times the post-restart warm-up factor.
-    #[inline]
-    fn work_slowdown(&self, job: u32) -> f64 {
-        let j = &self.jobs[job];
-        let mut factor = self.slowdown[j.service as usize];
-        if let Some(m) = self.model.services[j.service as usize].memory {
+    /// A work time when something changed the service: a scripted latency or slowdown,
+    /// or the post-restart warm-up of the job's replica.
+    fn perturbed_work(&mut self, job: u32, dist: u32) -> u64 {
+        let j = self.jobs[job];
+        let s = j.service as usize;
+        let d = match self.latency_override[s] {
+            Some(step) => match &self.scenario.incident.steps[step as usize].action {
+                crate::scenario::incident::Action::SetLatency { latency, .. } => {
+                    latency.sample(&mut self.service_rng[s])
+                }
+                _ => 0,
+            },
+            None => self.model.program.dists[dist as usize].sample(&mut self.service_rng[s]),
+        };
+        let mut factor = self.slowdown[s];
+        if let Some(m) = self.model.services[s].memory {
             if self.now < self.replicas[j.replica as usize].warm_until {
                 factor *= m.warmup_slowdown;
             }
         }
-        factor
+        if factor == 1.0 {
+            d
+        } else {
+            (d as f64 * factor).min(8.64e15) as u64
+        }
     }
 
     fn spawn(&mut self, parent: u32, seq: u32) {

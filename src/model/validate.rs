@@ -538,7 +538,7 @@ impl Compile<'_, '_> {
     }
 }
 
-fn build_dist(d: &DistSpec) -> Result<Dist, String> {
+pub fn build_dist(d: &DistSpec) -> Result<Dist, String> {
     match d {
         DistSpec::Constant(v) => Ok(Dist::constant(v.0)),
         DistSpec::Exponential { mean } => Dist::exponential(mean.0),

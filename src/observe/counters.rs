@@ -154,6 +154,8 @@ pub struct EdgeCounters {
     pub breaker_transitions: u64,
     /// Retries not made because the retry budget was spent.
     pub budget_exhausted: u64,
+    /// Calls hit by a chaos injector.
+    pub chaos_hits: u64,
 }
 
 impl EdgeCounters {
@@ -188,6 +190,7 @@ impl EdgeCounters {
         self.breaker_state = w.breaker_state;
         self.breaker_transitions += w.breaker_transitions;
         self.budget_exhausted += w.budget_exhausted;
+        self.chaos_hits += w.chaos_hits;
     }
 
     pub fn failed(&self) -> u64 {

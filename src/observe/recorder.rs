@@ -157,6 +157,10 @@ impl Recorder {
         &mut self.edge_window[e as usize]
     }
 
+    pub fn chaos_hit(&mut self, e: u32) {
+        self.edge_window[e as usize].chaos_hits += 1;
+    }
+
     #[inline]
     pub fn attempt_failed(&mut self, e: u32, cause: Cause) {
         self.edge_window[e as usize].attempt_failures[cause as usize] += 1;

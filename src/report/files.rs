@@ -26,6 +26,8 @@ pub fn write_run_outputs(
         ("summary.json", super::summary_json(scenario, result)),
         ("metrics.csv", super::metrics_csv(scenario, result)),
         ("edges.csv", super::edges_csv(scenario, result)),
+        ("timeline.txt", super::timeline_txt(scenario, result)),
+        ("timeline.csv", super::timeline_csv(scenario, result)),
     ];
     let mut written = Vec::new();
     for (name, text) in files {

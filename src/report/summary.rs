@@ -20,6 +20,9 @@ pub struct Summary {
     /// Why the run stopped early; `null` for a complete run.
     pub partial: Option<String>,
     pub in_flight_at_end: u64,
+    pub entry: super::verdict::Entry,
+    pub outage: super::verdict::Outage,
+    pub metastability: super::verdict::Metastability,
     pub services: BTreeMap<String, ServiceSummary>,
     pub edges: BTreeMap<String, EdgeSummary>,
 }
@@ -190,6 +193,9 @@ pub fn summarize(scenario: &Scenario, result: &RunResult) -> Summary {
         measured_seconds: measured_ns / 1e9,
         partial: result.partial.clone(),
         in_flight_at_end: result.in_flight_at_end,
+        entry: super::verdict::entry(scenario, result),
+        outage: super::verdict::outage(scenario, result),
+        metastability: super::verdict::metastability(scenario, result),
         services,
         edges,
     }

@@ -1,5 +1,6 @@
 //! Loading a scenario file and its model, and checking the scenario's own fields.
 
+use super::incident::{Incident, IncidentChecker};
 use super::{Rate, Scenario, Source};
 use crate::diag::{did_you_mean, Diagnostics, Source as Text};
 use crate::load::{parse_ron, read_source};
@@ -208,6 +209,25 @@ pub fn validate_scenario(
             );
         }
     }
+    let default_entry = sources.first().map_or(0, |s| s.service);
+    let mut ck = IncidentChecker {
+        src,
+        model: &model,
+        start_clock_s,
+        source_names: sources.iter().map(|s| s.name.clone()).collect(),
+        errors: Vec::new(),
+    };
+    let steps = ck.steps(&spec.incident, spec.duration.0);
+    let chaos = ck.chaos(&spec.chaos, spec.duration.0);
+    let detectors = ck.detectors(&spec.detectors, default_entry);
+    let expect = ck.expect(&spec.expect, spec.duration.0);
+    errors.extend(ck.errors);
+    let incident = Incident {
+        steps,
+        chaos,
+        detectors,
+        expect,
+    };
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
@@ -226,6 +246,7 @@ pub fn validate_scenario(
         seed: spec.seed,
         window: spec.window.0,
         sources,
+        incident,
     })
 }
 

@@ -20,6 +20,18 @@ pub struct ScenarioSpec {
     #[serde(default = "ten_seconds")]
     pub window: Dur,
     pub sources: Vec<SourceSpec>,
+    /// Scripted actions: the trigger and the operators' interventions.
+    #[serde(default)]
+    pub incident: Vec<super::incident::StepSpec>,
+    /// Seeded fault injection over time windows.
+    #[serde(default)]
+    pub chaos: Vec<super::incident::ChaosSpec>,
+    /// Thresholds of the incident detectors and the outage (SLO) rule.
+    #[serde(default)]
+    pub detectors: super::incident::DetectorsSpec,
+    /// What `sim test` checks.
+    #[serde(default)]
+    pub expect: Vec<super::incident::ExpectSpec>,
 }
 
 fn midnight() -> String {
