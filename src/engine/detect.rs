@@ -68,7 +68,7 @@ impl Simulation<'_> {
     pub(crate) fn on_tick(&mut self) {
         let d = self.scenario.incident.detectors.clone();
         self.detect_pools(d.pool_sustain);
-        self.detect_queues(d.queue_share, d.queue_wait);
+        self.detect_queues(d.queue_share, d.queue_wait, d.queuing_services);
         self.detect_outage(
             d.interval,
             d.outage_window,
@@ -104,7 +104,8 @@ impl Simulation<'_> {
         }
     }
 
-    fn detect_queues(&mut self, share: f64, max_wait: u64) {
+    fn detect_queues(&mut self, share: f64, max_wait: u64, across: u32) {
+        let mut queuing = 0;
         for (s, svc) in self.model.services.iter().enumerate() {
             let first = self.first_replica[s] as usize;
             let replicas = &self.replicas[first..first + svc.replicas as usize];

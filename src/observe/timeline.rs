@@ -13,6 +13,9 @@ pub enum DetectedKind {
     /// A service's queue past the threshold share of its capacity, or its oldest
     /// request waiting longer than the threshold.
     Queuing,
+    /// Several services queuing at the same time (the write-up's "upstream services
+    /// begin queuing requests").
+    QueuingAcross,
     /// A replica crashed out of memory.
     MemoryExhaustion,
     /// Several services had crashed replicas within the aggregation window.

@@ -32,6 +32,10 @@ pub fn event_text(scenario: &Scenario, e: &TimelineEvent) -> String {
             edge(e.edge)
         ),
         DetectedKind::Queuing => format!("{} queuing requests", service(e.service)),
+        DetectedKind::QueuingAcross => format!(
+            "upstream services begin queuing requests ({} services)",
+            e.count
+        ),
         DetectedKind::MemoryExhaustion => format!("{} memory exhaustion", service(e.service)),
         DetectedKind::MemoryExhaustionAcross => {
             format!("memory exhaustion across {} services", e.count)

@@ -101,6 +101,7 @@ pub struct Detectors {
     pub pool_sustain: u64,
     pub queue_share: f64,
     pub queue_wait: u64,
+    pub queuing_services: u32,
     pub memory_window: u64,
     pub entry: ServiceId,
     pub outage_success_rate: f64,
@@ -521,6 +522,7 @@ impl IncidentChecker<'_> {
             pool_sustain: d.pool_sustain.0,
             queue_share: self.fraction("detectors.queue_share", d.queue_share, "queue_share"),
             queue_wait: d.queue_wait.0,
+            queuing_services: d.queuing_services.max(1),
             memory_window: d.memory_window.0.max(1),
             entry,
             outage_success_rate: self.fraction(

@@ -134,6 +134,9 @@ pub struct DetectorsSpec {
     /// …or when its oldest queued request has waited longer than this.
     #[serde(default = "one_second")]
     pub queue_wait: Dur,
+    /// "Upstream services begin queuing" once this many services queue at once.
+    #[serde(default = "three")]
+    pub queuing_services: u32,
     /// Crashes of different services within this window are counted together.
     #[serde(default = "five_minutes")]
     pub memory_window: Dur,
@@ -158,6 +161,7 @@ impl Default for DetectorsSpec {
             pool_sustain: five_seconds(),
             queue_share: 0.5,
             queue_wait: one_second(),
+            queuing_services: 3,
             memory_window: five_minutes(),
             entry: None,
             outage_success_rate: 0.5,
@@ -181,6 +185,10 @@ fn one_minute() -> Dur {
 
 fn five_minutes() -> Dur {
     Dur(300_000_000_000)
+}
+
+fn three() -> u32 {
+    3
 }
 
 fn half() -> f64 {

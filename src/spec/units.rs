@@ -105,7 +105,7 @@ pub fn format_duration(ns: u64) -> String {
     if ns == 0 {
         return "0s".into();
     }
-    if ns.is_multiple_of(60_000_000_000) && ns >= 60_000_000_000 {
+    if ns.is_multiple_of(60_000_000_000) && ns >= 120_000_000_000 {
         let minutes = ns / 60_000_000_000;
         if minutes.is_multiple_of(60) {
             return format!("{}h", minutes / 60);
