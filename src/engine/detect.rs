@@ -122,9 +122,15 @@ impl Simulation<'_> {
                 .max()
                 .unwrap_or(0);
             if full || oldest >= max_wait {
+                queuing += 1;
                 self.rec
                     .detected(self.now, DetectedKind::Queuing, s as u32, NONE);
             }
+        }
+        if queuing >= across {
+            self.rec
+                .timeline
+                .detected(self.now, DetectedKind::QueuingAcross, NONE, NONE, queuing);
         }
     }
 
