@@ -27,7 +27,7 @@ fn scenario_files(paths: &[PathBuf]) -> Vec<PathBuf> {
             out.extend(
                 entries
                     .into_iter()
-                    .filter(|e| e.extension().is_some_and(|x| x == "ron") && !is_sweep(e)),
+                    .filter(|e| e.extension().is_some_and(|x| x == "ron") && is_scenario(e)),
             );
         } else {
             out.push(p.clone());
@@ -36,8 +36,17 @@ fn scenario_files(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-fn is_sweep(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| t.trim_start().starts_with("Sweep"))
+/// Directories hold models and sweeps too: only scenario files are run.
+fn is_scenario(path: &Path) -> bool {
+    std::fs::read_to_string(path)
+        .is_ok_and(|t| strip_comments(&t).trim_start().starts_with("Scenario"))
+}
+
+fn strip_comments(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn test(args: TestArgs) -> i32 {

@@ -134,6 +134,11 @@ impl Simulation<'_> {
 
     /// Hand a freed slot to the first caller still waiting for it, or give it back.
     pub(crate) fn release_gate(&mut self, gate: u32) {
+        // A pool shrunk below its connections in use closes them as they come back.
+        if self.gates[gate as usize].in_use > self.gates[gate as usize].size {
+            self.gates[gate as usize].in_use -= 1;
+            return;
+        }
         while let Some((waiter, gen)) = self.gates[gate as usize].waiters.pop_front() {
             let c = self.calls[waiter];
             let waiting = matches!(c.state, CallState::WaitingBulkhead | CallState::WaitingPool);

@@ -174,6 +174,7 @@ impl Simulation<'_> {
                     &mut self.model.services[*service as usize].workers,
                     *workers,
                 );
+                self.capacity_changed(*service);
                 self.fill_workers(*service);
                 Undo::Count(old)
             }
@@ -236,6 +237,7 @@ impl Simulation<'_> {
             }
             (Action::SetWorkers { service, .. }, Undo::Count(old)) => {
                 self.model.services[*service as usize].workers = old;
+                self.capacity_changed(*service);
                 self.fill_workers(*service);
             }
             (
@@ -271,6 +273,15 @@ impl Simulation<'_> {
             }
             _ => {}
         }
+    }
+
+    fn capacity_changed(&mut self, service: u32) {
+        let svc = &self.model.services[service as usize];
+        self.rec.set_capacity(
+            service,
+            self.now,
+            u64::from(svc.workers) * u64::from(svc.replicas),
+        );
     }
 
     /// Start queued requests on workers that a larger pool size made free.

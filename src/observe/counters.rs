@@ -25,6 +25,8 @@ pub struct ServiceCounters {
     pub busy_area: u128,
     pub in_system_area: u128,
     pub queue_area: u128,
+    /// Time integral of the worker capacity [ns × workers]: utilisation's denominator.
+    pub capacity_area: u128,
     pub max_queue: u64,
     /// Work finished for callers that had already given up [ns].
     pub wasted_ns: u128,
@@ -71,6 +73,7 @@ impl ServiceCounters {
         self.busy_area += w.busy_area;
         self.in_system_area += w.in_system_area;
         self.queue_area += w.queue_area;
+        self.capacity_area += w.capacity_area;
         self.max_queue = self.max_queue.max(w.max_queue);
         self.wasted_ns += w.wasted_ns;
         self.memory_max = self.memory_max.max(w.memory_max);
@@ -96,6 +99,7 @@ impl ServiceCounters {
             busy_area,
             in_system_area,
             queue_area,
+            capacity_area,
             max_queue,
             wasted_ns,
             memory_max,
@@ -110,6 +114,7 @@ impl ServiceCounters {
             *c = 0;
         }
         for a in [
+            capacity_area,
             response_ns,
             sojourn_ns,
             queue_wait_ns,

@@ -13,6 +13,8 @@ use crate::outcome::{Cause, Outcome};
 /// Instantaneous levels of one service (all replicas), integrated over time.
 #[derive(Clone, Copy, Default)]
 struct Levels {
+    /// Workers over all replicas (changes with scripted actions).
+    capacity: u64,
     busy: u64,
     in_system: u64,
     queued: u64,
@@ -26,7 +28,6 @@ pub struct Recorder {
     edge_window: Vec<EdgeCounters>,
     pub edge_totals: Vec<EdgeCounters>,
     levels: Vec<Levels>,
-    capacity: Vec<u64>,
     /// Replicas up, sampled at the end of each window.
     replicas_up: Vec<u32>,
     pub rows: Vec<ServiceRow>,
@@ -46,8 +47,13 @@ impl Recorder {
             totals: (0..n).map(|_| ServiceCounters::default()).collect(),
             edge_window: vec![EdgeCounters::default(); edges],
             edge_totals: vec![EdgeCounters::default(); edges],
-            levels: vec![Levels::default(); n],
-            capacity,
+            levels: capacity
+                .iter()
+                .map(|c| Levels {
+                    capacity: *c,
+                    ..Levels::default()
+                })
+                .collect(),
             replicas_up: vec![0; n],
             rows: Vec::new(),
             edge_rows: Vec::new(),
@@ -65,6 +71,7 @@ impl Recorder {
             w.busy_area += u128::from(l.busy) * dt;
             w.in_system_area += u128::from(l.in_system) * dt;
             w.queue_area += u128::from(l.queued) * dt;
+            w.capacity_area += u128::from(l.capacity) * dt;
             l.since = now;
         }
     }
@@ -194,6 +201,13 @@ impl Recorder {
         self.timeline.detected(at, kind, service, edge, 0)
     }
 
+    /// Workers over all replicas changed (a scripted action): utilisation is measured
+    /// against the new capacity from now on.
+    pub fn set_capacity(&mut self, s: u32, now: u64, workers: u64) {
+        self.integrate(s, now);
+        self.levels[s as usize].capacity = workers;
+    }
+
     pub fn window_start(&self) -> u64 {
         self.window_start
     }
@@ -201,7 +215,6 @@ impl Recorder {
     /// Close the window ending at `now`: emit its rows and, past the warm-up, fold it
     /// into the totals.
     pub fn close_window(&mut self, now: u64) {
-        let span = now.saturating_sub(self.window_start).max(1);
         let counted = self.window_start >= self.warmup;
         for s in 0..self.window.len() {
             self.integrate(s as u32, now);
@@ -211,8 +224,6 @@ impl Recorder {
                 now,
                 s as u32,
                 &self.window[s],
-                span,
-                self.capacity[s],
                 l.queued,
                 l.in_system,
                 self.replicas_up[s],

@@ -34,8 +34,6 @@ impl ServiceRow {
         end: u64,
         service: u32,
         w: &ServiceCounters,
-        span: u64,
-        capacity: u64,
         queued: u64,
         in_system: u64,
         replicas_up: u32,
@@ -54,7 +52,11 @@ impl ServiceRow {
             p95,
             p99,
             mean_response_s: (ok > 0).then(|| w.response_ns as f64 / ok as f64 / 1e9),
-            utilization: w.busy_area as f64 / (span as f64 * capacity as f64),
+            utilization: if w.capacity_area > 0 {
+                w.busy_area as f64 / w.capacity_area as f64
+            } else {
+                0.0
+            },
             queue_max: w.max_queue.max(queued),
             queue_end: queued,
             in_flight_end: in_system,

@@ -109,7 +109,7 @@ const LOCAL_REJECTIONS: [Cause; 6] = [
     Cause::Throttled,
 ];
 
-fn service_summary(t: &ServiceCounters, capacity: f64, measured_ns: f64) -> ServiceSummary {
+fn service_summary(t: &ServiceCounters, measured_ns: f64) -> ServiceSummary {
     let q = |p: f64| t.latency.quantile(p).map(|v| v as f64 / 1e9);
     let ok = t.completed + t.degraded;
     ServiceSummary {
@@ -126,7 +126,11 @@ fn service_summary(t: &ServiceCounters, capacity: f64, measured_ns: f64) -> Serv
         p50_s: q(0.50),
         p95_s: q(0.95),
         p99_s: q(0.99),
-        utilization: t.busy_area as f64 / (measured_ns * capacity),
+        utilization: if t.capacity_area > 0 {
+            t.busy_area as f64 / t.capacity_area as f64
+        } else {
+            0.0
+        },
         max_queue_depth: t.max_queue,
         mean_in_system: t.in_system_area as f64 / measured_ns,
         mean_sojourn_s: ratio(t.sojourn_ns as f64 / 1e9, t.departed),
@@ -171,10 +175,9 @@ pub fn summarize(scenario: &Scenario, result: &RunResult) -> Summary {
         .iter()
         .enumerate()
         .map(|(s, svc)| {
-            let capacity = f64::from(svc.workers) * f64::from(svc.replicas);
             (
                 svc.name.clone(),
-                service_summary(&rec.totals[s], capacity, measured_ns),
+                service_summary(&rec.totals[s], measured_ns),
             )
         })
         .collect();

@@ -3,5 +3,6 @@
 mod check;
 mod common;
 mod determinism;
+mod incident;
 mod stats;
 mod theory;
