@@ -1,50 +1,69 @@
-//! Engine throughput on `scenarios/mm10.ron` (model loaded from RON, statistics on).
+//! Engine throughput, model loaded from RON, statistics and detectors on:
+//! - `scenarios/mm10.ron` (M/M/10 at ρ = 0.9): events and simulated requests per second
+//!   of wall time, with the mean queue wait against Erlang C, so that speed is never
+//!   bought with wrong answers;
+//! - `scenarios/cascade2021.ron`: the incident replay, every mechanism at work.
 //!
-//! Run with `cargo bench --bench engine`. Prints events per second and simulated
-//! requests per second of wall time (best and median of several runs), and the mean
-//! queue wait against Erlang C, so that speed is never bought with wrong answers.
+//! Run with `cargo bench --bench engine`. `BENCH_RUNS` (default 5) sets the repetitions;
+//! the best and the median are printed.
 
+use cascade_sim::engine::RunResult;
 use cascade_sim::run::run_quietly;
-use cascade_sim::scenario::load_scenario;
+use cascade_sim::scenario::{load_scenario, Scenario};
 use std::path::Path;
 use std::time::Instant;
 
-fn main() {
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(7);
-    let hours: u64 = std::env::var("BENCH_HOURS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
-    let mut scenario =
-        load_scenario(Path::new("scenarios/mm10.ron")).expect("scenarios/mm10.ron loads");
-    scenario.duration = hours * 3_600_000_000_000;
+fn measure(scenario: &Scenario, runs: usize) -> (RunResult, [(f64, f64); 2]) {
     let mut rates = Vec::new();
     let mut last = None;
     for _ in 0..runs {
         let started = Instant::now();
-        let result = run_quietly(&scenario);
+        let result = run_quietly(scenario);
         let wall = started.elapsed().as_secs_f64();
         rates.push((result.events as f64 / wall, result.requests as f64 / wall));
         last = Some(result);
     }
     rates.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let (best, median) = (rates[0], rates[rates.len() / 2]);
-    let result = last.expect("at least one run");
+    (
+        last.expect("at least one run"),
+        [rates[0], rates[rates.len() / 2]],
+    )
+}
+
+fn report(name: &str, result: &RunResult, rates: [(f64, f64); 2]) {
+    println!(
+        "{name}: {} events, {} requests per run",
+        result.events, result.requests
+    );
+    for (label, (events, requests)) in ["best", "median"].iter().zip(rates) {
+        println!(
+            "  {label:>6}: {:6.1} M events/s   {:6.2} M requests/s",
+            events / 1e6,
+            requests / 1e6
+        );
+    }
+}
+
+fn main() {
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let mut mm10 =
+        load_scenario(Path::new("scenarios/mm10.ron")).expect("scenarios/mm10.ron loads");
+    mm10.duration = 300 * 3_600_000_000_000;
+    let (result, rates) = measure(&mm10, runs);
+    report("mm10 (300 simulated hours)", &result, rates);
     let t = &result.recorder.totals[0];
     let wq = t.queue_wait_ns as f64 / t.started as f64 / 1e9;
-    println!("mm10 engine benchmark: {hours} simulated hours, {} events, {} requests per run, {runs} runs", result.events, result.requests);
-    println!(
-        "  best:   {:6.1} M events/s   {:6.1} M requests/s",
-        best.0 / 1e6,
-        best.1 / 1e6
-    );
-    println!(
-        "  median: {:6.1} M events/s   {:6.1} M requests/s",
-        median.0 / 1e6,
-        median.1 / 1e6
-    );
     println!("  mean queue wait Wq = {wq:.4} s (Erlang C: 0.6687 s)");
+    let mm10_rate = rates[0].0;
+    let cascade = load_scenario(Path::new("scenarios/cascade2021.ron"))
+        .expect("scenarios/cascade2021.ron loads");
+    let (result, rates) = measure(&cascade, runs.min(3));
+    report("cascade2021 (15 simulated minutes)", &result, rates);
+    println!(
+        "  replay / M/M/10 events per second: {:.2}",
+        rates[0].0 / mm10_rate
+    );
 }

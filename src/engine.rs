@@ -88,7 +88,7 @@ pub struct Simulation<'s> {
     pub(crate) source_rr: Vec<u32>,
     /// Mean gap between candidate arrivals at each source's peak rate [ns]; multiplying by
     /// it spares a division per arrival.
-    mean_gap_ns: Vec<f64>,
+    pub(crate) mean_gap_ns: Vec<f64>,
     pub(crate) policies: policies::Policies,
     /// What each scripted step changed, to undo it.
     pub(crate) undo: Vec<incident::Undo>,
@@ -320,8 +320,7 @@ impl<'s> Simulation<'s> {
         }
         let mut t = self.now;
         if let Rate::Constant(_) = src.rate {
-            let gap_ns =
-                rng.sample::<f64, _>(Exp1) * self.mean_gap_ns[source as usize] / multiplier;
+            let gap_ns = rng.sample::<f64, _>(Exp1) * self.mean_gap_ns[source as usize];
             t = t.saturating_add((gap_ns.min(1e18) as u64).max(1));
             if t <= self.scenario.duration {
                 self.queue
@@ -332,8 +331,7 @@ impl<'s> Simulation<'s> {
         // Thinning (Lewis–Shedler): candidates at the peak rate, each kept with probability
         // rate(t)/peak, give a non-homogeneous Poisson process.
         loop {
-            let gap_ns =
-                rng.sample::<f64, _>(Exp1) * self.mean_gap_ns[source as usize] / multiplier;
+            let gap_ns = rng.sample::<f64, _>(Exp1) * self.mean_gap_ns[source as usize];
             t = t.saturating_add((gap_ns.min(1e18) as u64).max(1));
             if t > self.scenario.duration {
                 return;

@@ -347,6 +347,9 @@ impl Simulation<'_> {
                 continue;
             }
             self.source_multiplier[i as usize] *= multiplier;
+            let peak =
+                self.scenario.sources[i as usize].rate.max() * self.source_multiplier[i as usize];
+            self.mean_gap_ns[i as usize] = 1e9 / peak;
             self.source_gen[i as usize] = self.source_gen[i as usize].wrapping_add(1);
             self.schedule_arrival(i);
         }

@@ -1,14 +1,16 @@
 //! A bounded log-linear latency histogram (HDR-style): 64 linear sub-buckets per power of
 //! two, so any recorded value is known to within 1/64 (1.6 %) while memory stays fixed.
 
-const SUB_BITS: u32 = 6;
-const SUB: u64 = 1 << SUB_BITS;
-/// Enough buckets for every `u64` nanosecond value.
-pub const BUCKETS: usize = ((64 - SUB_BITS as usize) + 1) * SUB as usize;
+/// Sub-bucket bits of run totals: values known to 1/64 (1.6 %).
+pub const FINE: u32 = 6;
+/// Sub-bucket bits of per-window histograms: 1/16 (6 %) is plenty for a plot, and a
+/// quarter of the buckets to clear and scan at every window.
+pub const COARSE: u32 = 4;
 
 #[derive(Clone)]
 pub struct Histogram {
-    counts: Box<[u64; BUCKETS]>,
+    sub_bits: u32,
+    counts: Box<[u64]>,
     total: u64,
     /// Buckets at or past this index are all zero: merges, clears and quantiles stop here.
     used: usize,
@@ -16,41 +18,51 @@ pub struct Histogram {
 
 impl Default for Histogram {
     fn default() -> Self {
+        Histogram::new(FINE)
+    }
+}
+
+impl Histogram {
+    /// A histogram with `2^sub_bits` linear sub-buckets per power of two.
+    pub fn new(sub_bits: u32) -> Self {
+        // Enough buckets for every `u64` nanosecond value.
+        let buckets = ((64 - sub_bits as usize) + 1) << sub_bits;
         Histogram {
-            counts: Box::new([0; BUCKETS]),
+            sub_bits,
+            counts: vec![0; buckets].into_boxed_slice(),
             total: 0,
             used: 0,
         }
     }
-}
 
-#[inline]
-fn bucket_of(v: u64) -> usize {
-    if v < SUB {
-        return v as usize;
+    #[inline]
+    fn bucket_of(&self, v: u64) -> usize {
+        let sub = 1u64 << self.sub_bits;
+        if v < sub {
+            return v as usize;
+        }
+        let msb = 63 - v.leading_zeros();
+        let shift = msb - self.sub_bits;
+        let within = (v >> shift) - sub;
+        (((shift + 1) as usize) << self.sub_bits) + within as usize
     }
-    let msb = 63 - v.leading_zeros();
-    let shift = msb - SUB_BITS;
-    let sub = (v >> shift) - SUB;
-    ((shift + 1) as usize) * SUB as usize + sub as usize
-}
 
-/// The middle of a bucket's value range.
-fn bucket_value(b: usize) -> u64 {
-    let major = b / SUB as usize;
-    let sub = (b % SUB as usize) as u64;
-    if major == 0 {
-        return sub;
+    /// The middle of a bucket's value range.
+    fn bucket_value(&self, b: usize) -> u64 {
+        let sub = 1u64 << self.sub_bits;
+        let major = b >> self.sub_bits;
+        let within = (b as u64) & (sub - 1);
+        if major == 0 {
+            return within;
+        }
+        let shift = (major - 1) as u32;
+        let low = (sub + within) << shift;
+        low + ((1u64 << shift) >> 1)
     }
-    let shift = (major - 1) as u32;
-    let low = (SUB + sub) << shift;
-    low + ((1u64 << shift) >> 1)
-}
 
-impl Histogram {
     #[inline]
     pub fn record(&mut self, v: u64) {
-        let b = bucket_of(v);
+        let b = self.bucket_of(v);
         self.counts[b] += 1;
         self.total += 1;
         self.used = self.used.max(b + 1);
@@ -60,10 +72,15 @@ impl Histogram {
         self.total
     }
 
+    /// Add another histogram of the same precision.
     pub fn merge(&mut self, other: &Histogram) {
         if other.total == 0 {
             return;
         }
+        assert_eq!(
+            self.sub_bits, other.sub_bits,
+            "histograms of different precision"
+        );
         for (a, b) in self.counts[..other.used]
             .iter_mut()
             .zip(other.counts[..other.used].iter())
@@ -97,7 +114,7 @@ impl Histogram {
         for (b, c) in self.counts[..self.used].iter().enumerate() {
             seen += c;
             while next < N && seen >= ranks[next] {
-                out[next] = Some(bucket_value(b));
+                out[next] = Some(self.bucket_value(b));
                 next += 1;
             }
             if next == N {
