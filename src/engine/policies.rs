@@ -161,7 +161,9 @@ impl Simulation<'_> {
             }
             if let Some(outlier) = &mut self.policies.outlier[edge] {
                 let host = c.replica - self.first_replica[self.model.edges[edge].callee as usize];
-                outlier.on_result(now, host, failed);
+                if outlier.on_result(now, host, failed).is_some() {
+                    self.rec.edge(c.edge).ejections += 1;
+                }
             }
         }
         if let Some(budget) = &mut self.policies.budget[edge] {

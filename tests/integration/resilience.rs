@@ -264,6 +264,7 @@ fn a_ratio_retry_budget_caps_retries_during_a_total_outage() {
     assert!(retries_per_call <= per_call_bound * 1.05);
     // Under a total outage every call wants retries, so the budget is the binding limit.
     assert!(retries_per_call >= per_call_bound * 0.5);
+    assert!(e.retries_refused_by_budget > 0);
     // Without the budget each call makes all 5 attempts.
     let s = run(&model(""), &sc);
     let e = edge(&s, "caller -> callee");

@@ -190,12 +190,13 @@ fn outlier_detection_stops_sending_to_a_dead_replica() {
     // whole load afterwards (0.5 Erlang on 4 workers) and stays up.
     let (lo, hi) = (consecutive, 2 * consecutive + 11);
     println!(
-        "outlier: callee crashes {}, edge calls {}, failed {} (arithmetic {lo}..={hi}); \
-         crashed at callee {}",
-        callee.crashes, e.calls, e.failed, callee.errors["crashed"]
+        "outlier: callee crashes {}, edge calls {}, failed {} (arithmetic {lo}..={hi}), \
+         {} ejections; crashed at callee {}",
+        callee.crashes, e.calls, e.failed, e.ejections, callee.errors["crashed"]
     );
     assert_eq!(callee.crashes, 1, "only the first replica crashes");
     assert!((lo..=hi).contains(&e.failed));
+    assert_eq!(e.ejections, 2);
     // With 2 replicas the default 10 % cap ejects nothing: every slow call still goes to
     // the dead replica.
     let s = run(&one_dead_replica(&outlier(false)), sc);
