@@ -3,6 +3,7 @@
 //! breaker cycle, one histogram bucket), never from a recorded output; each test also
 //! checks that the effect is absent without the mechanism, so that it can fail.
 
+mod demo;
 mod overload;
 mod resources;
 
