@@ -53,6 +53,7 @@ impl Simulation<'_> {
             replica: NONE,
             result: 0,
             permit: None,
+            holds_retry: false,
             retries: CallRetries::first_attempt(now),
         });
         self.rec.edge(edge).calls += 1;

@@ -37,6 +37,7 @@ impl Simulation<'_> {
             .collect();
         // Their callees keep working for nobody (counted as wasted work when they answer).
         for call in dead_calls {
+            self.abandon_call(call);
             self.calls.free(call);
         }
         let dead_tasks: Vec<u32> = self

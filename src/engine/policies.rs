@@ -129,6 +129,7 @@ impl Simulation<'_> {
             self.rec.attempt_failed(c.edge, cause);
         }
         let failed = failure.is_some();
+        self.release_retry(call);
         if let Some(permit) = c.permit {
             self.calls[call].permit = None;
             let breaker = self.policies.breaker[edge]
@@ -160,12 +161,35 @@ impl Simulation<'_> {
             }
             if let Some(outlier) = &mut self.policies.outlier[edge] {
                 let host = c.replica - self.first_replica[self.model.edges[edge].callee as usize];
-                outlier.on_result(now, host, failed);
+                if outlier.on_result(now, host, failed).is_some() {
+                    self.rec.edge(c.edge).ejections += 1;
+                }
             }
         }
         if let Some(budget) = &mut self.policies.budget[edge] {
             budget.on_attempt_result(!failed, failed && reached);
         }
+    }
+
+    /// The retried attempt ended (or its call was abandoned): its place in the ratio
+    /// budget is free again, as Envoy's `resetRetry` does when the next result arrives.
+    fn release_retry(&mut self, call: u32) {
+        if std::mem::take(&mut self.calls[call].holds_retry) {
+            let edge = self.calls[call].edge as usize;
+            if let Some(budget) = &mut self.policies.budget[edge] {
+                budget.retry_done();
+            }
+        }
+    }
+
+    /// A call torn down without an outcome (its caller's replica crashed): hand back
+    /// what it holds in the edge's policies, so that no breaker probe slot, retry budget
+    /// place or active-call count leaks.
+    pub(crate) fn abandon_call(&mut self, call: u32) {
+        self.give_back_permit(call);
+        self.release_retry(call);
+        let edge = self.calls[call].edge as usize;
+        self.policies.active_calls[edge] -= 1;
     }
 
     /// The backoff before the next attempt, or `None` when the call should not retry.
@@ -186,8 +210,8 @@ impl Simulation<'_> {
                 self.rec.edge(edge as u32).budget_exhausted += 1;
                 return None;
             }
-            // The ratio budget counts retries in progress; ours is "in backoff".
-            budget.retry_done();
+            // Held through the backoff and the retried attempt (see `release_retry`).
+            self.calls[call].holds_retry = true;
         }
         self.calls[call].retries = retries;
         Some(delay)

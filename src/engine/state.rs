@@ -84,6 +84,9 @@ pub struct Call {
     pub result: u8,
     /// The breaker's permission for the attempt in progress.
     pub permit: Option<Permit>,
+    /// The attempt in progress (or the backoff before it) holds a place in the edge's
+    /// ratio retry budget: Envoy keeps a retry active until its result is known.
+    pub holds_retry: bool,
     pub retries: CallRetries,
 }
 

@@ -17,6 +17,58 @@ use crate::spec::{self, BreakerWindowSpec, ConcurrencyLimitSpec, JitterSpec, Ret
 /// A problem: the section (e.g. `breaker`) and the policy's own complaint.
 pub type Problem = (String, ConfigError);
 
+/// The path, as written in the model file, of a policy config's field: the policies name
+/// their fields after the reference library (`open_wait.multiplier`, `budget_percent`),
+/// the model format more briefly (`wait.multiplier`, `percent`). Relative to the edge or
+/// service; `None` when the field has no counterpart in the file (a fixed default).
+pub fn spec_path(section: &str, field: &str) -> Option<String> {
+    let renamed = match (section, field) {
+        ("breaker", "window_size" | "consecutive_failures") => "window",
+        ("breaker", "open_wait.initial" | "open_duration") => "wait.initial",
+        ("breaker", "open_wait.max") => "wait.max",
+        ("breaker", "open_wait.multiplier") => "wait.multiplier",
+        ("breaker", "open_wait.randomization_factor") => "wait.randomization",
+        ("breaker", "max_requests") => "half_open_calls",
+        ("retry", "deadline") => return Some("deadline".into()),
+        ("retry", "backoff.jitter") => "jitter",
+        ("retry.budget", "budget_percent") => "percent",
+        ("throttle", "buckets") => "window",
+        ("outlier", "consecutive_5xx") => "consecutive_failures",
+        ("outlier", "interval") => return None,
+        ("overload.concurrency_limit", "initial_limit") => "initial",
+        ("overload.concurrency_limit", "min_limit" | "min_concurrency") => "min",
+        ("overload.concurrency_limit", "max_limit" | "max_concurrency_limit") => "max",
+        (
+            "overload.concurrency_limit",
+            "sample_aggregate_percentile"
+            | "concurrency_update_interval"
+            | "min_rtt_calc_interval"
+            | "min_rtt_request_count"
+            | "min_rtt_jitter"
+            | "min_rtt_buffer",
+        ) => return None,
+        (_, f) => f,
+    };
+    Some(format!("{section}.{renamed}"))
+}
+
+/// A hint for a bad policy field: what the value means, and a sensible one.
+pub fn hint(path: &str) -> String {
+    let field = path.rsplit('.').next().unwrap_or(path);
+    match field {
+        "failure_rate_threshold" | "slow_call_rate_threshold" => {
+            "a percentage of the calls in the window: 50 trips at half of them failing \
+             (resilience4j's default)"
+        }
+        "max_attempts" => "max_attempts counts the first try: 1 means no retries, 3 two retries",
+        "percent" => "a percentage of the edge's active calls, e.g. 20 (Envoy's default)",
+        "half_open_calls" | "minimum_calls" | "window" => "a whole number of calls, at least 1",
+        "multiplier" => "1 keeps the delay constant; 2 doubles it each time",
+        _ => "see docs/model-format.md, Resilience, for the allowed values and defaults",
+    }
+    .to_string()
+}
+
 fn checked<T>(
     section: &str,
     config: T,

@@ -172,11 +172,8 @@ pub fn service_resilience(
         .as_ref()
         .and_then(|c| policies::concurrency_limit(c, &mut policy_problems));
     for (section, e) in policy_problems {
-        problems.push((
-            format!("{section}.{}", e.field),
-            e.problem,
-            "see docs/resilience.md for the allowed values".into(),
-        ));
+        let path = policies::spec_path(&section, e.field).unwrap_or(section);
+        problems.push((path.clone(), e.problem, policies::hint(&path)));
     }
     ServiceResilience {
         rate_limit,
@@ -220,13 +217,13 @@ pub fn edge_resilience(
     build_dist: impl Fn(&crate::spec::DistSpec) -> Result<Dist, String>,
     errors: &mut Vec<Diagnostic>,
 ) -> EdgeResilience {
-    let loc = |field: &str| {
-        src.find_field(&["calls", &format!("\"{key}\"")], field)
-            .or_else(|| src.find_quoted(&["calls"], key))
+    let edge_key = format!("\"{key}\"");
+    let loc = |path: &str| {
+        find_path(src, &["calls", &edge_key], path).or_else(|| src.find_quoted(&["calls"], key))
     };
     let mut fail = |field: &str, msg: String, hint: &str| {
         errors.push(
-            src.error(loc(field), format!("calls.{key}.{field}"), msg)
+            src.error(loc(field), format!("calls.{key}.{}", unquote(field)), msg)
                 .with_hint(hint),
         );
     };
@@ -234,9 +231,11 @@ pub fn edge_resilience(
     for (class, p) in &client.pools {
         if p.size == 0 {
             fail(
-                "pools",
-                format!("pool of class `{class}` has size 0"),
-                "every class pool needs at least one connection",
+                &format!("pools.\"{class}\".size"),
+                format!(
+                    "the pool of class `{class}` has size 0, so every call of that class fails"
+                ),
+                "every class pool needs at least one connection, e.g. Pool(size: 10)",
             );
         }
         if let Some(id) = classes.iter().position(|c| c == class) {
@@ -246,9 +245,9 @@ pub fn edge_resilience(
     let mut bulkhead = |field: &str, b: &crate::spec::BulkheadSpec| {
         if b.max_concurrent == 0 {
             fail(
-                field,
+                &format!("{field}.max_concurrent"),
                 "a bulkhead of 0 concurrent calls refuses every call".into(),
-                "max_concurrent must be at least 1",
+                "max_concurrent must be at least 1 (resilience4j's default is 25)",
             );
         }
         Pool {
@@ -259,7 +258,7 @@ pub fn edge_resilience(
     let shared_bulkhead = client.bulkhead.as_ref().map(|b| bulkhead("bulkhead", b));
     let mut class_bulkheads = Vec::new();
     for (class, b) in &client.bulkheads {
-        let limit = bulkhead("bulkheads", b);
+        let limit = bulkhead(&format!("bulkheads.\"{class}\""), b);
         if let Some(id) = classes.iter().position(|c| c == class) {
             class_bulkheads.push((id as ClassId, limit));
         }
@@ -334,11 +333,15 @@ pub fn edge_resilience(
         .as_ref()
         .and_then(|o| policies::outlier(o, &mut policy_problems));
     for (section, e) in policy_problems {
-        let field = format!("{section}.{}", e.field);
-        let at = loc(section.split('.').next().unwrap_or(""));
+        let path = policies::spec_path(&section, e.field).unwrap_or(section);
+        let at = loc(&path);
         errors.push(
-            src.error(at, format!("calls.{key}.{field}"), e.problem)
-                .with_hint("see docs/resilience.md for the allowed values"),
+            src.error(
+                at,
+                format!("calls.{key}.{}", unquote(&path)),
+                with_value(src, at, &path, e.problem),
+            )
+            .with_hint(policies::hint(&path)),
         );
     }
     EdgeResilience {
@@ -354,6 +357,46 @@ pub fn edge_resilience(
         fallback,
         health_check: client.health_check.map(|d| d.0),
     }
+}
+
+/// Where a dotted field path (`retry.backoff.base`, `pools."critical".size`) is written,
+/// after `context`: the deepest part found, each part searched after its parents.
+pub fn find_path(src: &Source, context: &[&str], path: &str) -> Option<(usize, usize)> {
+    let parts: Vec<&str> = path.split('.').collect();
+    (1..=parts.len()).rev().find_map(|n| {
+        let mut ctx: Vec<&str> = context.to_vec();
+        ctx.extend(&parts[..n - 1]);
+        let last = parts[n - 1];
+        if last.starts_with('"') {
+            src.find_quoted(&ctx, last.trim_matches('"'))
+        } else {
+            src.find_field(&ctx, last)
+        }
+    })
+}
+
+/// `problem`, preceded by the value as written when `at` points at the field itself:
+/// "failure_rate_threshold = 150: must be a percentage between 0 and 100".
+pub fn with_value(src: &Source, at: Option<(usize, usize)>, path: &str, problem: String) -> String {
+    let field = path.rsplit('.').next().unwrap_or(path);
+    let written = at
+        .map(|loc| src.text_at(loc))
+        .and_then(|text| text.strip_prefix(field))
+        .and_then(|rest| rest.trim_start().strip_prefix(':'))
+        .map(|rest| {
+            let end = rest.find([',', ')', '\n']).unwrap_or(rest.len());
+            rest[..end].trim()
+        })
+        .filter(|v| !v.is_empty() && !v.contains('('));
+    match written {
+        Some(v) => format!("{field} = {v}: {problem}"),
+        None => problem,
+    }
+}
+
+/// A field path for messages: class keys lose the quotes that locate them.
+fn unquote(path: &str) -> String {
+    path.replace('"', "")
 }
 
 /// The class of a source, checked against the model's classes; unknown names are added.

@@ -18,9 +18,7 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn at_service(&mut self, service: &str, field: &str, message: String, hint: Option<&str>) {
-        let loc = self
-            .src
-            .find_field(&["services", &format!("\"{service}\"")], field)
+        let loc = resilience::find_path(self.src, &["services", &format!("\"{service}\"")], field)
             .or_else(|| self.src.find_quoted(&["services"], service));
         let mut d = self
             .src

@@ -169,6 +169,8 @@ pub struct EdgeCounters {
     pub budget_exhausted: u64,
     /// Calls hit by a chaos injector.
     pub chaos_hits: u64,
+    /// Callee replicas ejected by outlier detection.
+    pub ejections: u64,
 }
 
 impl EdgeCounters {
@@ -204,6 +206,7 @@ impl EdgeCounters {
         self.breaker_transitions += w.breaker_transitions;
         self.budget_exhausted += w.budget_exhausted;
         self.chaos_hits += w.chaos_hits;
+        self.ejections += w.ejections;
     }
 
     pub fn failed(&self) -> u64 {

@@ -86,7 +86,13 @@ pub struct EdgeSummary {
     pub mean_call_s: Option<f64>,
     pub pool_in_use_max: u32,
     pub pool_waiters_max: u32,
+    /// Most bulkhead slots in use at once (of any caller replica and class).
+    pub bulkhead_in_use_max: u32,
     pub breaker_transitions: u64,
+    /// Retries the retry budget refused.
+    pub retries_refused_by_budget: u64,
+    /// Callee replicas ejected by outlier detection.
+    pub ejections: u64,
 }
 
 fn ratio(num: f64, den: u64) -> Option<f64> {
@@ -162,7 +168,10 @@ fn edge_summary(t: &EdgeCounters) -> EdgeSummary {
         mean_call_s: ratio(t.call_ns as f64 / 1e9, ended),
         pool_in_use_max: t.pool_in_use_max,
         pool_waiters_max: t.pool_waiters_max,
+        bulkhead_in_use_max: t.bulkhead_in_use_max,
         breaker_transitions: t.breaker_transitions,
+        retries_refused_by_budget: t.budget_exhausted,
+        ejections: t.ejections,
     }
 }
 

@@ -2,6 +2,7 @@
 //! sees — file, line:column, field path, message and hint — and exit code 2. This file
 //! holds the helpers and the syntax and file-level cases; `check/` the rest.
 
+mod policies;
 mod references;
 mod values;
 

@@ -4,5 +4,6 @@ mod check;
 mod common;
 mod determinism;
 mod incident;
+mod resilience;
 mod stats;
 mod theory;
