@@ -5,4 +5,5 @@ mod common;
 mod determinism;
 mod incident;
 mod stats;
+mod sweep;
 mod theory;
