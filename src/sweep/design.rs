@@ -40,7 +40,11 @@ impl AxisValues<'_> {
     /// The value at fraction `u` ∈ [0, 1) of the axis.
     fn pick(&self, u: f64) -> Value {
         match self.span {
-            Some(span) => span.at(self.kind, u),
+            // Sampled reals keep four significant digits: `7.083`, not `7.0832750913`.
+            Some(span) => match span.at(self.kind, u) {
+                Value::Real(r) => Value::Real(format!("{r:.3e}").parse().unwrap_or(r)),
+                v => v,
+            },
             None => {
                 let i = ((u * self.values.len() as f64) as usize).min(self.values.len() - 1);
                 self.values[i]

@@ -128,3 +128,19 @@ fn entry_max(
 pub fn extract(def: &OutcomeDef, s: &Summary, entry: &[String]) -> Option<f64> {
     (def.extract)(s, entry).filter(|v| v.is_finite())
 }
+
+#[cfg(test)]
+mod tests {
+    /// docs/sweeps.md lists every outcome.
+    #[test]
+    fn every_outcome_is_documented() {
+        let doc = include_str!("../../docs/sweeps.md");
+        for o in super::OUTCOMES {
+            assert!(
+                doc.contains(&format!("`{}`", o.name)),
+                "docs/sweeps.md lacks `{}`",
+                o.name
+            );
+        }
+    }
+}

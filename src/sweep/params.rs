@@ -293,3 +293,21 @@ pub fn provisioned_capacity(s: &Scenario) -> u64 {
         .sum();
     threads + connections
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PARAMS;
+
+    /// docs/sweeps.md lists every parameter, written as users write it.
+    #[test]
+    fn every_parameter_is_documented() {
+        let doc = include_str!("../../docs/sweeps.md");
+        for p in PARAMS {
+            let written = p.pattern.replace("<edge>", "\"<a> -> <b>\"");
+            assert!(
+                doc.contains(&format!("`{written}`")),
+                "docs/sweeps.md lacks `{written}`"
+            );
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //! over the other axes' values, if any) with a red line along the safe/unsafe boundary and
 //! ✗ on unsafe cells; otherwise one coloured dot per point.
 
-use super::{axis_title, extent, rule_text, short, viridis, Scale};
+use super::{axis_title, extent, rule_text, short, tick, viridis, Scale};
 use crate::sweep::manifest::Manifest;
 use crate::sweep::stats::PointStats;
 use plotters::coord::Shift;
@@ -254,6 +254,8 @@ fn draw_scatter(
         .y_desc(axis_title(m, j))
         .axis_desc_style(("sans-serif", 16))
         .label_style(("sans-serif", 14))
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v))
         .draw()?;
     chart.draw_series(points.iter().map(|p| {
         let colour = scale.colour(p.mean(o));

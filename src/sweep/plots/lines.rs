@@ -2,7 +2,7 @@
 //! values (their mean when there are too many to tell apart), with 95 % error bars over
 //! replications, and the safe threshold as a dashed red line.
 
-use super::{axis_title, extent, rule_text, tick};
+use super::{axis_title, extent, rule_text, tick, Scale};
 use crate::sweep::manifest::Manifest;
 use crate::sweep::stats::PointStats;
 use crate::sweep::SafeRule;
@@ -105,13 +105,34 @@ fn draw(
     let threshold = m.safe.filter(|r| r.outcome() == o).map(|r| match r {
         SafeRule::AtLeast { threshold, .. } | SafeRule::AtMost { threshold, .. } => threshold,
     });
+    // Outcomes that explode (queue waits) span orders of magnitude: plot them on a log
+    // axis, drawn as log10 of the value on a linear axis and labelled with the value.
+    let scale = Scale::over(
+        lines
+            .iter()
+            .flat_map(|s| &s.points)
+            .map(|p| p.1)
+            .chain(threshold),
+    );
+    let floor = scale.lo;
+    let y_of = move |v: f64| if scale.log { v.max(floor).log10() } else { v };
     let all = lines.iter().flat_map(|s| &s.points);
     let (x0, x1) = extent(all.clone().map(|p| p.0));
     let (y0, y1) = extent(
-        all.flat_map(|p| [p.1 - p.2.unwrap_or(0.0), p.1 + p.2.unwrap_or(0.0)])
-            .chain(threshold),
+        all.flat_map(|p| {
+            [
+                y_of(p.1 - p.2.unwrap_or(0.0)),
+                y_of(p.1 + p.2.unwrap_or(0.0)),
+            ]
+        })
+        .chain(threshold.map(y_of)),
     );
     let (px, py) = ((x1 - x0) * 0.04, (y1 - y0) * 0.08);
+    let y_desc = if scale.log {
+        format!("{} (log scale)", m.outcomes[o])
+    } else {
+        m.outcomes[o].clone()
+    };
     let mut chart = ChartBuilder::on(root)
         .caption(
             format!(
@@ -127,11 +148,11 @@ fn draw(
     chart
         .configure_mesh()
         .x_desc(axis_title(m, a))
-        .y_desc(&m.outcomes[o])
+        .y_desc(y_desc)
         .axis_desc_style(("sans-serif", 16))
         .label_style(("sans-serif", 14))
         .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(if scale.log { 10f64.powf(*v) } else { *v }))
         .draw()?;
     if let Some(t) = threshold {
         let red = ShapeStyle {
@@ -142,7 +163,7 @@ fn draw(
         let label = rule_text(m).map_or("threshold".into(), |r| format!("safe: {r}"));
         chart
             .draw_series(DashedLineSeries::new(
-                [(x0 - px, t), (x1 + px, t)],
+                [(x0 - px, y_of(t)), (x1 + px, y_of(t))],
                 8,
                 6,
                 red,
@@ -153,8 +174,10 @@ fn draw(
     for (k, s) in lines.iter().enumerate() {
         let colour = COLOURS[k % COLOURS.len()];
         let style = colour.stroke_width(2);
-        let drawn =
-            chart.draw_series(LineSeries::new(s.points.iter().map(|p| (p.0, p.1)), style))?;
+        let drawn = chart.draw_series(LineSeries::new(
+            s.points.iter().map(|p| (p.0, y_of(p.1))),
+            style,
+        ))?;
         if !s.label.is_empty() {
             drawn
                 .label(s.label.clone())
@@ -163,11 +186,14 @@ fn draw(
         chart.draw_series(
             s.points
                 .iter()
-                .map(|p| Circle::new((p.0, p.1), 4, colour.filled())),
+                .map(|p| Circle::new((p.0, y_of(p.1)), 4, colour.filled())),
         )?;
         chart.draw_series(s.points.iter().filter_map(|p| {
             p.2.map(|h| {
-                PathElement::new(vec![(p.0, p.1 - h), (p.0, p.1 + h)], colour.stroke_width(1))
+                PathElement::new(
+                    vec![(p.0, y_of(p.1 - h)), (p.0, y_of(p.1 + h))],
+                    colour.stroke_width(1),
+                )
             })
         }))?;
     }
