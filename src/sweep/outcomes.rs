@@ -26,19 +26,24 @@ pub const DEFAULT_OUTCOMES: &[&str] = &[
 pub static OUTCOMES: &[OutcomeDef] = &[
     OutcomeDef {
         name: "entry_success_rate",
-        doc: "completed / arrivals at the entry services after the warm-up (requests still in flight at the end count as failures)",
+        doc: "answered (fully or with a fallback) / arrivals at the entry services after the warm-up (requests still in flight at the end count as failures)",
         extract: |s, entry| {
-            let (ok, arrived) = entry_sum(s, entry, |x| (x.completed, x.arrivals));
+            let (ok, arrived) = entry_sum(s, entry, |x| (x.completed + x.degraded, x.arrivals));
             (arrived > 0).then(|| ok as f64 / arrived as f64)
         },
     },
     OutcomeDef {
         name: "entry_goodput",
-        doc: "successful entry requests per simulated second after the warm-up [req/s]",
+        doc: "entry requests answered (fully or with a fallback) per simulated second after the warm-up [req/s]",
         extract: |s, entry| {
-            let (ok, _) = entry_sum(s, entry, |x| (x.completed, 0));
+            let (ok, _) = entry_sum(s, entry, |x| (x.completed + x.degraded, 0));
             Some(ok as f64 / s.measured_seconds)
         },
+    },
+    OutcomeDef {
+        name: "entry_degraded",
+        doc: "entry requests answered with a fallback somewhere on their way",
+        extract: |s, entry| Some(entry_sum(s, entry, |x| (x.degraded, 0)).0 as f64),
     },
     OutcomeDef {
         name: "entry_p99_s",
@@ -56,24 +61,47 @@ pub static OUTCOMES: &[OutcomeDef] = &[
         extract: |s, entry| entry_max(s, entry, |x| x.mean_response_s),
     },
     OutcomeDef {
+        name: "failed",
+        doc: "entry requests that failed, all causes",
+        extract: |s, entry| Some(entry_sum(s, entry, |x| (x.failed, 0)).0 as f64),
+    },
+    OutcomeDef {
         name: "rejected",
         doc: "entry requests refused because a queue was full",
-        extract: |s, entry| Some(entry_sum(s, entry, |x| (x.rejected, 0)).0 as f64),
+        extract: |s, entry| Some(entry_cause(s, entry, "rejected")),
     },
     OutcomeDef {
         name: "timed_out",
         doc: "entry requests failed by a downstream timeout",
-        extract: |s, entry| Some(entry_sum(s, entry, |x| (x.timed_out, 0)).0 as f64),
+        extract: |s, entry| Some(entry_cause(s, entry, "timed_out")),
     },
     OutcomeDef {
         name: "pool_timeout",
         doc: "entry requests failed waiting for a pool connection",
-        extract: |s, entry| Some(entry_sum(s, entry, |x| (x.pool_timeout, 0)).0 as f64),
+        extract: |s, entry| Some(entry_cause(s, entry, "pool_timeout")),
     },
     OutcomeDef {
         name: "downstream_error",
         doc: "entry requests failed by an error from a downstream call",
-        extract: |s, entry| Some(entry_sum(s, entry, |x| (x.downstream_error, 0)).0 as f64),
+        extract: |s, entry| Some(entry_cause(s, entry, "downstream_error")),
+    },
+    OutcomeDef {
+        name: "crashes",
+        doc: "replica crashes (out of memory) over all services",
+        extract: |s, _| Some(s.services.values().map(|x| x.crashes).sum::<u64>() as f64),
+    },
+    OutcomeDef {
+        name: "peak_memory_bytes",
+        doc: "highest memory use of any service [bytes]",
+        extract: |s, _| s.services.values().map(|x| x.memory_peak_bytes as f64).reduce(f64::max),
+    },
+    OutcomeDef {
+        name: "retry_amplification",
+        doc: "attempts per logical call over all call edges (1 = no retries)",
+        extract: |s, _| {
+            let (attempts, calls) = s.edges.values().fold((0, 0), |(a, c), e| (a + e.attempts, c + e.calls));
+            (calls > 0).then(|| attempts as f64 / calls as f64)
+        },
     },
     OutcomeDef {
         name: "max_utilization",
@@ -111,6 +139,15 @@ fn entry_sum(
         .filter_map(|name| s.services.get(name))
         .map(f)
         .fold((0, 0), |(a, b), (x, y)| (a + x, b + y))
+}
+
+/// Entry failures of one cause, by its name in `summary.json`.
+fn entry_cause(s: &Summary, entry: &[String], cause: &str) -> f64 {
+    entry
+        .iter()
+        .filter_map(|name| s.services.get(name))
+        .map(|x| x.errors.get(cause).copied().unwrap_or(0))
+        .sum::<u64>() as f64
 }
 
 fn entry_max(

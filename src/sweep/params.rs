@@ -274,7 +274,8 @@ fn set_duration(s: &mut Scenario, _: Target, v: Value) -> Result<(), String> {
 }
 
 /// Worker threads and pool connections the configuration provisions in total: `workers ×
-/// replicas` over services plus `pool size × caller replicas` over call edges. The
+/// replicas` over services plus `pool size × caller replicas` over call edges (shared and
+/// per-class pools). The
 /// "cheapest" safe configuration is the one with the fewest.
 pub fn provisioned_capacity(s: &Scenario) -> u64 {
     let m = &s.model;
@@ -286,9 +287,10 @@ pub fn provisioned_capacity(s: &Scenario) -> u64 {
     let connections: u64 = m
         .edges
         .iter()
-        .filter_map(|e| {
-            e.pool
-                .map(|p| u64::from(p.size) * u64::from(m.services[e.caller as usize].replicas))
+        .map(|e| {
+            let pools = e.pool.iter().chain(e.class_pools.iter().map(|(_, p)| p));
+            let size: u64 = pools.map(|p| u64::from(p.size)).sum();
+            size * u64::from(m.services[e.caller as usize].replicas)
         })
         .sum();
     threads + connections
