@@ -294,3 +294,63 @@ fn invalid_axes_fail_clearly_before_any_point_runs() {
     let err = refused("no-pool", r#"        Axis(path: "seed", values: [1, 2])"#);
     assert!(err.contains("replications"), "{err}");
 }
+
+#[test]
+fn a_killed_sweep_resumes_to_the_same_files() {
+    let dir = scratch("killed");
+    let axes = r#"        Axis(path: "services.server.workers", range: Linear(from: 8, to: 15, steps: 8)),
+        Axis(path: "sources.\"server/serve\".rate", values: [6.0, 9.5, 11.0]),
+        Axis(path: "duration", values: ["40m"]),"#;
+    let file = sweep_file(&dir, 8, axes);
+    run(&file, &dir.join("full"), &["--threads", "2"]);
+    let killed = dir.join("killed");
+    let mut child = Command::new(sim_bin())
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--out",
+            killed.to_str().unwrap(),
+            "-q",
+            "--threads",
+            "2",
+        ])
+        .current_dir(root())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it (SIGKILL: no chance to clean up) as soon as some points are on disk.
+    let started = std::time::Instant::now();
+    while files_in(&killed.join("points")) < 3 && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let kept = files_in(&killed.join("points"));
+    assert!(kept >= 3, "finished points were lost");
+    let text = run(&file, &killed, &["--threads", "2"]);
+    assert!(text.contains("reused"), "{text}");
+    eprintln!(
+        "after the kill: {kept} points kept; rerun: {}",
+        text.lines().next().unwrap_or("")
+    );
+    for leftover in files(&killed).keys().filter(|k| k.ends_with(".tmp")) {
+        std::fs::remove_file(killed.join(leftover)).unwrap();
+    }
+    assert_same(&dir.join("full"), &killed);
+}
+
+fn files_in(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |d| {
+        d.flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .count()
+    })
+}
+
+#[test]
+fn the_shipped_sweep_is_valid() {
+    let sweep = cascade_sim::sweep::load_sweep(&root().join("scenarios/mm10-sweep.ron"))
+        .unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(sweep.points.len(), 9 * 5);
+    assert!(sweep.safe.is_some());
+}
