@@ -26,7 +26,7 @@ pub const DEFAULT_OUTCOMES: &[&str] = &[
 pub static OUTCOMES: &[OutcomeDef] = &[
     OutcomeDef {
         name: "entry_success_rate",
-        doc: "answered (fully or with a fallback) / arrivals at the entry services after the warm-up (requests still in flight at the end count as failures)",
+        doc: "answered (fully or with a fallback) / arrivals at the entry services after the warm-up (requests still in flight at the end count as failures; requests that arrived in the warm-up and finished after it can lift it slightly above 1)",
         extract: |s, entry| {
             let (ok, arrived) = entry_sum(s, entry, |x| (x.completed + x.degraded, x.arrivals));
             (arrived > 0).then(|| ok as f64 / arrived as f64)

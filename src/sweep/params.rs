@@ -7,6 +7,7 @@
 
 use crate::model::validate::{MAX_POOL_SIZE, MAX_REPLICAS, MAX_WORKERS};
 use crate::model::Pool;
+use crate::policy::retry::RetryPolicy;
 use crate::scenario::{Rate, Scenario, MAX_RATE, MAX_WINDOWS};
 
 /// Where a path's `<placeholder>` points once resolved against the scenario.
@@ -123,6 +124,28 @@ pub static PARAMS: &[Param] = &[
         role: Role::Config,
         unit: "s",
         apply: set_acquire_timeout,
+    },
+    Param {
+        pattern: "calls.<edge>.retry.max_attempts",
+        kind: Kind::Count { min: 1, max: 100 },
+        role: Role::Config,
+        unit: "",
+        apply: |s, t, v| {
+            let edge = &mut s.model.edges[t.index()];
+            let retry = edge.retry.get_or_insert_with(RetryPolicy::default);
+            retry.max_attempts = v.count() as u32;
+            Ok(())
+        },
+    },
+    Param {
+        pattern: "calls.<edge>.deadline",
+        kind: Kind::Duration { min_ns: 1 },
+        role: Role::Config,
+        unit: "s",
+        apply: |s, t, v| {
+            s.model.edges[t.index()].deadline = Some(v.nanos());
+            Ok(())
+        },
     },
     Param {
         pattern: "sources.<source>.rate",

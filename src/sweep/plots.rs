@@ -49,10 +49,11 @@ fn slug(path: &str) -> String {
     s.trim_matches('-').to_string()
 }
 
-/// Axis title with its unit.
-fn axis_title(m: &Manifest, a: usize) -> String {
+/// Axis title, with its unit when the axis is numeric (a grid heatmap labels its rows and
+/// columns with the values as written, `"250ms"`, so it needs none).
+fn axis_title(m: &Manifest, a: usize, numeric: bool) -> String {
     let axis = &m.axes[a];
-    if axis.unit.is_empty() {
+    if axis.unit.is_empty() || !numeric {
         axis.path.clone()
     } else {
         format!("{} [{}]", axis.path, axis.unit)
@@ -100,6 +101,26 @@ fn short(x: f64) -> String {
     } else {
         format!("{x:.2e}")
     }
+}
+
+/// A value shown among others spanning `span`: enough decimals to tell them apart
+/// (success rates of 0.9994 and 0.9999 must not both read `1.000`).
+fn distinct(x: f64, span: f64) -> String {
+    if span > 0.0 && span.is_finite() && span < x.abs() * 0.1 {
+        let decimals = ((-span.log10()).ceil() as i64 + 1).clamp(0, 10) as usize;
+        format!("{x:.decimals$}")
+    } else {
+        short(x)
+    }
+}
+
+/// "mean over 1 replication" / "mean over 3 replications".
+fn caption(m: &Manifest, o: usize) -> String {
+    let plural = if m.replications == 1 { "" } else { "s" };
+    format!(
+        "{} — mean over {} replication{plural}",
+        m.outcomes[o], m.replications
+    )
 }
 
 /// A tick label: whole numbers without decimals.

@@ -2,7 +2,7 @@
 //! over the other axes' values, if any) with a red line along the safe/unsafe boundary and
 //! ✗ on unsafe cells; otherwise one coloured dot per point.
 
-use super::{axis_title, extent, rule_text, short, tick, viridis, Scale};
+use super::{axis_title, caption, distinct, extent, rule_text, tick, viridis, Scale};
 use crate::sweep::manifest::Manifest;
 use crate::sweep::stats::PointStats;
 use plotters::coord::Shift;
@@ -42,10 +42,7 @@ fn draw(root: &Area, m: &Manifest, points: &[PointStats], o: usize, i: usize, j:
         Some(rule) => format!("✗ = unsafe point (safe: {rule})"),
         None => "no safe rule in the sweep file".into(),
     };
-    let caption = format!(
-        "{} — mean over {} replications",
-        m.outcomes[o], m.replications
-    );
+    let caption = caption(m, o);
     let scale = if m.grid {
         let cells = grid_cells(m, points, o, i, j);
         let scale = Scale::over(cells.iter().flatten().filter_map(|c| c.mean));
@@ -115,8 +112,8 @@ fn draw_grid(
         .disable_mesh()
         .x_labels(0)
         .y_labels(0)
-        .x_desc(axis_title(m, i))
-        .y_desc(axis_title(m, j))
+        .x_desc(axis_title(m, i, false))
+        .y_desc(axis_title(m, j, false))
         .axis_desc_style(("sans-serif", 16))
         .draw()?;
     for (x, column) in cells.iter().enumerate() {
@@ -136,7 +133,9 @@ fn draw_grid(
             let ink = if light { BLACK } else { WHITE };
             let centre = chart.backend_coord(&(x as f64, y as f64));
             if show_values {
-                let text = cell.mean.map_or("–".into(), short);
+                let text = cell
+                    .mean
+                    .map_or("–".into(), |v| distinct(v, scale.hi - scale.lo));
                 let style = ("sans-serif", 13)
                     .into_font()
                     .color(&ink)
@@ -250,8 +249,8 @@ fn draw_scatter(
         .build_cartesian_2d(x0 - px..x1 + px, y0 - py..y1 + py)?;
     chart
         .configure_mesh()
-        .x_desc(axis_title(m, i))
-        .y_desc(axis_title(m, j))
+        .x_desc(axis_title(m, i, true))
+        .y_desc(axis_title(m, j, true))
         .axis_desc_style(("sans-serif", 16))
         .label_style(("sans-serif", 14))
         .x_label_formatter(&|v| tick(*v))
@@ -291,7 +290,7 @@ fn colour_bar(area: &Area, scale: Scale, threshold: Option<f64>) -> Drawn {
         .disable_mesh()
         .disable_x_axis()
         .y_labels(9)
-        .y_label_formatter(&|t| short(scale.value(*t)))
+        .y_label_formatter(&|t| distinct(scale.value(*t), scale.hi - scale.lo))
         .label_style(("sans-serif", 14))
         .draw()?;
     let steps = 100;

@@ -2,7 +2,7 @@
 //! values (their mean when there are too many to tell apart), with 95 % error bars over
 //! replications, and the safe threshold as a dashed red line.
 
-use super::{axis_title, extent, rule_text, tick, Scale};
+use super::{axis_title, caption, extent, rule_text, tick, Scale};
 use crate::sweep::manifest::Manifest;
 use crate::sweep::stats::PointStats;
 use crate::sweep::SafeRule;
@@ -134,20 +134,14 @@ fn draw(
         m.outcomes[o].clone()
     };
     let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!(
-                "{} — mean over {} replications",
-                m.outcomes[o], m.replications
-            ),
-            ("sans-serif", 20),
-        )
+        .caption(caption(m, o), ("sans-serif", 20))
         .margin(14)
         .x_label_area_size(55)
         .y_label_area_size(80)
         .build_cartesian_2d(x0 - px..x1 + px, y0 - py..y1 + py)?;
     chart
         .configure_mesh()
-        .x_desc(axis_title(m, a))
+        .x_desc(axis_title(m, a, true))
         .y_desc(y_desc)
         .axis_desc_style(("sans-serif", 16))
         .label_style(("sans-serif", 14))

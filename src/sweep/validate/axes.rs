@@ -40,15 +40,6 @@ pub(super) fn check_axes(
                     .with_hint(hint),
             );
         };
-        if axes.iter().any(|b| b.path == a.path) {
-            fail(
-                at_path,
-                ".path",
-                "the same parameter is already an axis".into(),
-                "give each parameter one axis",
-            );
-            continue;
-        }
         let resolved = match resolve_path(&a.path, base) {
             Ok(r) => r,
             Err(e) => {
@@ -59,6 +50,18 @@ pub(super) fn check_axes(
                 continue;
             }
         };
+        // `"a->b"` and `"a -> b"` name the same edge: compare what the paths resolve to.
+        if axes.iter().any(|b| {
+            std::ptr::eq(b.resolved.param, resolved.param) && b.resolved.target == resolved.target
+        }) {
+            fail(
+                at_path,
+                ".path",
+                "the same parameter is already an axis".into(),
+                "give each parameter one axis",
+            );
+            continue;
+        }
         let kind = resolved.param.kind;
         let (values, span) = match (&a.values, &a.range) {
             (Some(list), None) => {
