@@ -1,5 +1,6 @@
 //! `sim sweep <file>` and `sim sweep merge <dirs...> --out DIR`.
 
+use cascade_sim::sweep::manifest::RunError;
 use cascade_sim::sweep::merge::{merge, MergeError};
 use cascade_sim::sweep::outputs::{read_complete, write_outputs, Missing};
 use cascade_sim::sweep::{load_sweep, run_points, Shard};
@@ -87,23 +88,23 @@ pub fn sweep(args: SweepArgs) -> i32 {
         bar.show(done, total)
     }) {
         Ok(c) => c,
-        Err(msg) => {
+        Err(e) => {
             bar.clear();
-            eprintln!("error: {msg}");
-            return if msg.contains("cannot write") {
-                1
-            } else {
-                super::INVALID_INPUT
+            eprintln!("error: {e}");
+            return match e {
+                RunError::Refused(_) => super::INVALID_INPUT,
+                RunError::Failed(_) => 1,
             };
         }
     };
     bar.clear();
     let wall = started.elapsed().as_secs_f64();
     println!(
-        "sweep {} · {} points · {} replications · seed {} · {} of this shard's {} points run ({} reused) in {wall:.1}s on {threads} threads ({:.1} points/s)",
+        "sweep {} · {} points · {} replication{} · seed {} · {} of this shard's {} points run ({} reused) in {wall:.1}s on {threads} threads ({:.1} points/s)",
         sweep.name,
         sweep.points.len(),
         sweep.replications,
+        if sweep.replications == 1 { "" } else { "s" },
         sweep.seed,
         counts.ran,
         counts.owned,

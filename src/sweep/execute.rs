@@ -4,7 +4,9 @@
 //! kept (never its metrics), finished points survive an interrupt, and the outputs are
 //! built from the files alone, whatever ran them in whatever order.
 
-use super::manifest::{claim_dir, read_points, write_point, Manifest, PointRecord, RunRecord};
+use super::manifest::{
+    claim_dir, read_points, write_point, Manifest, PointRecord, RunError, RunRecord,
+};
 use super::outcomes::extract;
 use super::params::provisioned_capacity;
 use super::Sweep;
@@ -78,7 +80,7 @@ pub fn run_points(
     shard: Shard,
     threads: usize,
     progress: Progress,
-) -> Result<RunCounts, String> {
+) -> Result<RunCounts, RunError> {
     let manifest = Manifest::of(sweep);
     claim_dir(dir, &manifest)?;
     let done = read_points(dir, &manifest.hash, sweep.points.len());
@@ -91,7 +93,7 @@ pub fn run_points(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
-        .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
+        .map_err(|e| RunError::Failed(format!("cannot start {threads} threads: {e}")))?;
     let finished = AtomicUsize::new(0);
     pool.install(|| {
         pending.par_iter().with_max_len(1).try_for_each(|&point| {
@@ -101,7 +103,8 @@ pub fn run_points(
             progress(finished.fetch_add(1, Ordering::Relaxed) + 1, pending.len());
             Ok::<(), String>(())
         })
-    })?;
+    })
+    .map_err(RunError::Failed)?;
     Ok(RunCounts {
         reused: owned.len() - pending.len(),
         ran: pending.len(),

@@ -119,32 +119,53 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, String> {
 
 /// Make `dir` the directory of this sweep, or check that it already is. A directory of
 /// another sweep, or of the same sweep file after an edit, is refused rather than mixed.
-pub fn claim_dir(dir: &Path, manifest: &Manifest) -> Result<(), String> {
+pub fn claim_dir(dir: &Path, manifest: &Manifest) -> Result<(), RunError> {
     if dir.join(MANIFEST).is_file() {
-        let existing = read_manifest(dir)?;
+        let existing = read_manifest(dir).map_err(RunError::Refused)?;
         if existing.hash != manifest.hash {
-            return Err(format!(
+            return Err(RunError::Refused(format!(
                 "{} holds points of a different sweep (hash {}, now {}): the sweep file, its \
                  scenario, its model or the simulator changed; delete the directory or choose \
                  another --out",
                 dir.display(),
                 existing.hash,
                 manifest.hash
-            ));
+            )));
         }
     } else if dir.read_dir().is_ok_and(|mut d| d.next().is_some()) {
-        return Err(format!(
+        return Err(RunError::Refused(format!(
             "{} is not empty and is not a sweep directory; choose another --out",
             dir.display()
-        ));
+        )));
     }
     std::fs::create_dir_all(dir.join(POINTS_DIR))
-        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        .map_err(|e| RunError::Failed(format!("cannot create {}: {e}", dir.display())))?;
     if dir.join(MANIFEST).is_file() {
         return Ok(());
     }
-    write_atomically(&dir.join(MANIFEST), manifest.to_text().as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", dir.join(MANIFEST).display()))
+    write_atomically(&dir.join(MANIFEST), manifest.to_text().as_bytes()).map_err(|e| {
+        RunError::Failed(format!(
+            "cannot write {}: {e}",
+            dir.join(MANIFEST).display()
+        ))
+    })
+}
+
+/// Why a sweep could not run: a directory it may not use, or a failure while running.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunError {
+    /// It belongs to another sweep, or to something else (invalid input: exit code 2).
+    Refused(String),
+    /// The file system (or the thread pool) failed (exit code 1).
+    Failed(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            RunError::Refused(m) | RunError::Failed(m) => f.write_str(m),
+        }
+    }
 }
 
 pub fn point_file(dir: &Path, point: usize) -> std::path::PathBuf {

@@ -1,7 +1,7 @@
 //! Combining the directories of a sharded sweep into one, byte-identical to the directory
 //! a single machine would have written.
 
-use super::manifest::{claim_dir, read_manifest, read_points, write_point, Manifest};
+use super::manifest::{claim_dir, read_manifest, read_points, write_point, Manifest, RunError};
 use super::outputs::{check_complete, write_outputs, Missing};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -42,7 +42,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, MergeError> {
     let Some((manifest, _)) = manifest else {
         return Err(MergeError::Invalid("no directories to merge".into()));
     };
-    claim_dir(out, &manifest).map_err(MergeError::Invalid)?;
+    claim_dir(out, &manifest).map_err(|e| match e {
+        RunError::Refused(m) => MergeError::Invalid(m),
+        RunError::Failed(m) => MergeError::Io(m),
+    })?;
     for record in points.values() {
         write_point(out, record)
             .map_err(|e| MergeError::Io(format!("cannot write into {}: {e}", out.display())))?;
