@@ -160,6 +160,21 @@ fn merged_shards_equal_the_unsharded_run() {
         ],
         &[("JOB_COMPLETION_INDEX", "1")],
     ));
+    // The same shard the Slurm way: an array 2-3 makes task 3 the second shard.
+    let slurm = dir.join("slurm");
+    ok(sim(
+        &[
+            "sweep",
+            f,
+            "--out",
+            slurm.to_str().unwrap(),
+            "--shards",
+            "2",
+            "-q",
+        ],
+        &[("SLURM_ARRAY_TASK_ID", "3"), ("SLURM_ARRAY_TASK_MIN", "2")],
+    ));
+    assert_eq!(files(&slurm), files(&s2));
     let (a, b) = (files(&dir.join("s1/points")), files(&s2.join("points")));
     assert_eq!(a.len() + b.len(), 6);
     assert!(a.keys().all(|k| !b.contains_key(k)), "shards overlap");
