@@ -284,6 +284,8 @@ fn colour_bar(area: &Area, scale: Scale, threshold: Option<f64>) -> Drawn {
         .margin_bottom(90)
         .margin_right(40)
         .y_label_area_size(70)
+        // Room between the caption and the top tick label.
+        .set_label_area_size(LabelAreaPosition::Top, 14)
         .build_cartesian_2d(0.0..1.0, 0.0..1.0)?;
     chart
         .configure_mesh()
