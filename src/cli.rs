@@ -7,10 +7,10 @@
 mod check;
 #[path = "cli/run.rs"]
 mod run;
-#[path = "cli/test.rs"]
-mod test;
 #[path = "cli/sweep.rs"]
 mod sweep;
+#[path = "cli/test.rs"]
+mod test;
 
 use clap::{Parser, Subcommand};
 

@@ -259,6 +259,12 @@ fn refused(name: &str, axis: &str) -> String {
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(!out_dir.exists(), "a point ran before the error");
+    let checked = sim(&["check", file.to_str().unwrap()], &[]);
+    assert_eq!(
+        checked.status.code(),
+        Some(2),
+        "sim check accepted a bad sweep file"
+    );
     assert!(err.contains("t.ron:"), "no file:line:col in {err}");
     err
 }
