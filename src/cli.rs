@@ -7,6 +7,8 @@
 mod check;
 #[path = "cli/run.rs"]
 mod run;
+#[path = "cli/sweep.rs"]
+mod sweep;
 #[path = "cli/test.rs"]
 mod test;
 
@@ -31,6 +33,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Run scenarios and check their `expect` lists; exits 1 if any fails.
     Test(test::TestArgs),
+    /// Run a scenario many times over a grid or sample of parameter values, in parallel.
+    Sweep(sweep::SweepArgs),
 }
 
 pub fn main() -> i32 {
@@ -46,6 +50,7 @@ pub fn main() -> i32 {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
         Command::Test(args) => test::test(args),
+        Command::Sweep(args) => sweep::sweep(args),
     }
 }
 

@@ -6,6 +6,7 @@ mod validate;
 
 pub use rate::Rate;
 pub use validate::{load_model_file, load_scenario, resolve_scenario_path, validate_scenario};
+pub use validate::{MAX_RATE, MAX_WINDOWS};
 
 use crate::model::{ClassId, Model, OpId, ServiceId};
 use std::path::PathBuf;

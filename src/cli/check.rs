@@ -1,4 +1,4 @@
-//! `sim check <file>...`: validate models and scenarios.
+//! `sim check <file>...`: validate models, scenarios and sweep files.
 
 use cascade_sim::diag::Diagnostics;
 use cascade_sim::load::read_source;
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Model or scenario files (`.ron`).
+    /// Model, scenario or sweep files (`.ron`).
     #[arg(required = true)]
     files: Vec<PathBuf>,
 }
@@ -21,7 +21,32 @@ fn looks_like_scenario(path: &Path) -> bool {
     })
 }
 
+/// A sweep file's first item (after comments) is `Sweep(`.
+fn looks_like_sweep(path: &Path) -> bool {
+    read_source(path).is_ok_and(|s| {
+        s.text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with("//"))
+            .is_some_and(|l| l.starts_with("Sweep"))
+    })
+}
+
 pub fn check_file(path: &Path) -> Result<String, Diagnostics> {
+    if looks_like_sweep(path) {
+        let s = cascade_sim::sweep::load_sweep(path)?;
+        return Ok(format!(
+            "{}: ok — sweep `{}`: scenario `{}`, {} axes, {} points × {} replications ({}), seed {}",
+            path.display(),
+            s.name,
+            s.base.name,
+            s.axes.len(),
+            s.points.len(),
+            s.replications,
+            s.design.label(),
+            s.seed
+        ));
+    }
     if looks_like_scenario(path) {
         let s = load_scenario(path)?;
         Ok(format!(

@@ -6,4 +6,5 @@ mod determinism;
 mod incident;
 mod resilience;
 mod stats;
+mod sweep;
 mod theory;
