@@ -99,7 +99,7 @@ pub fn sweep(args: SweepArgs) -> i32 {
     };
     bar.clear();
     let wall = started.elapsed().as_secs_f64();
-    println!(
+    super::say(&(format!(
         "sweep {} · {} points · {} replication{} · seed {} · {} of this shard's {} points run ({} reused) in {wall:.1}s on {threads} threads ({:.1} points/s)",
         sweep.name,
         sweep.points.len(),
@@ -110,7 +110,7 @@ pub fn sweep(args: SweepArgs) -> i32 {
         counts.owned,
         counts.reused,
         counts.ran as f64 / wall.max(1e-9)
-    );
+    ) + "\n"));
     finish(&out, shard)
 }
 
@@ -120,10 +120,10 @@ fn finish(dir: &Path, shard: Shard) -> i32 {
         Ok((m, records)) => match write_outputs(dir, &m, &records) {
             Ok(files) => {
                 if let Ok(text) = std::fs::read_to_string(dir.join("summary.txt")) {
-                    print!("\n{text}");
+                    super::say(&format!("\n{text}"));
                 }
                 let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-                println!("\nwrote {}", names.join(", "));
+                super::say(&(format!("\nwrote {}", names.join(", ")) + "\n"));
                 0
             }
             Err(e) => {
@@ -132,10 +132,10 @@ fn finish(dir: &Path, shard: Shard) -> i32 {
             }
         },
         Err(Ok(missing)) if shard != Shard::WHOLE => {
-            println!(
+            super::say(&(format!(
                 "shard {}/{} done; {} holds {} of {} points. Combine the shards with `sim sweep merge <dirs...> --out DIR`.",
                 shard.index, shard.count, dir.display(), missing.done, missing.total
-            );
+            ) + "\n"));
             0
         }
         Err(Ok(missing)) => {
@@ -163,10 +163,10 @@ fn merge_dirs(args: &MergeArgs) -> i32 {
     match merge(&args.dirs, &args.out) {
         Ok(files) => {
             if let Ok(text) = std::fs::read_to_string(args.out.join("summary.txt")) {
-                print!("{text}");
+                super::say(&text);
             }
             let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-            println!("\nwrote {}", names.join(", "));
+            super::say(&(format!("\nwrote {}", names.join(", ")) + "\n"));
             0
         }
         Err(MergeError::Invalid(msg)) => {
