@@ -104,6 +104,26 @@ pub static OUTCOMES: &[OutcomeDef] = &[
         },
     },
     OutcomeDef {
+        name: "outage_declared",
+        doc: "1 when the scenario's outage rule fired (entry success rate below the SLO over its window), else 0",
+        extract: |s, _| Some(if s.outage.declared { 1.0 } else { 0.0 }),
+    },
+    OutcomeDef {
+        name: "outage_minutes",
+        doc: "minutes from the outage declaration to recovery or the end of the run (0 without an outage)",
+        extract: |s, _| Some(s.outage.minutes.unwrap_or(0.0)),
+    },
+    OutcomeDef {
+        name: "recovered",
+        doc: "1 when goodput came back to the recovery share of its pre-incident level after the last trigger, else 0",
+        extract: |s, _| Some(if s.metastability.recovered { 1.0 } else { 0.0 }),
+    },
+    OutcomeDef {
+        name: "recovery_s",
+        doc: "seconds from the end of the last trigger to recovery (undefined when it did not recover)",
+        extract: |s, _| s.metastability.recovery_seconds,
+    },
+    OutcomeDef {
         name: "max_utilization",
         doc: "busy workers over all workers, for the busiest service (0–1)",
         extract: |s, _| s.services.values().map(|x| x.utilization).reduce(f64::max),

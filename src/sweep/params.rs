@@ -7,6 +7,7 @@
 
 use crate::model::validate::{MAX_POOL_SIZE, MAX_REPLICAS, MAX_WORKERS};
 use crate::model::Pool;
+use crate::policy::circuit_breaker::{BreakerKind, SlidingConfig};
 use crate::policy::retry::RetryPolicy;
 use crate::scenario::{Rate, Scenario, MAX_RATE, MAX_WINDOWS};
 
@@ -148,6 +149,67 @@ pub static PARAMS: &[Param] = &[
         },
     },
     Param {
+        pattern: "calls.<edge>.breaker.failure_rate_threshold",
+        kind: Kind::Real {
+            min: 0.0,
+            max: 100.0,
+        },
+        role: Role::Config,
+        unit: "%",
+        apply: |s, t, v| match breaker_window(s, t)? {
+            Some(w) => {
+                w.failure_rate_threshold = v.real().max(f64::MIN_POSITIVE);
+                Ok(())
+            }
+            None => Err(
+                "this edge's breaker counts consecutive failures; it has no failure rate threshold"
+                    .into(),
+            ),
+        },
+    },
+    Param {
+        pattern: "calls.<edge>.breaker.wait",
+        kind: Kind::Duration { min_ns: 1 },
+        role: Role::Config,
+        unit: "s",
+        apply: |s, t, v| {
+            let edge = &mut s.model.edges[t.index()];
+            let breaker = edge
+                .breaker
+                .as_mut()
+                .ok_or("this edge has no breaker; give it `breaker: Breaker(...)` in the model")?;
+            match &mut breaker.kind {
+                BreakerKind::SlidingWindow(w) => {
+                    w.open_wait.initial = v.nanos();
+                    w.open_wait.max = w.open_wait.max.max(v.nanos());
+                }
+                BreakerKind::ConsecutiveFailures(c) => c.open_duration = v.nanos(),
+            }
+            Ok(())
+        },
+    },
+    Param {
+        pattern: "triggers.scale",
+        kind: Kind::Real { min: 0.0, max: 1e4 },
+        role: Role::Condition,
+        unit: "×",
+        apply: scale_triggers,
+    },
+    Param {
+        pattern: "triggers.lasting",
+        kind: Kind::Duration { min_ns: 1 },
+        role: Role::Condition,
+        unit: "s",
+        apply: |s, _, v| {
+            for step in &mut s.incident.steps {
+                if step.until.is_some() {
+                    step.until = Some(step.at.saturating_add(v.nanos()));
+                }
+            }
+            Ok(())
+        },
+    },
+    Param {
         pattern: "sources.<source>.rate",
         kind: Kind::Real {
             min: 0.0,
@@ -175,6 +237,37 @@ pub static PARAMS: &[Param] = &[
         apply: set_duration,
     },
 ];
+
+/// The sliding-window settings of an edge's breaker (`None` for a consecutive-failures one).
+fn breaker_window(s: &mut Scenario, t: Target) -> Result<Option<&mut SlidingConfig>, String> {
+    let breaker = s.model.edges[t.index()]
+        .breaker
+        .as_mut()
+        .ok_or("this edge has no breaker; give it `breaker: Breaker(...)` in the model")?;
+    Ok(match &mut breaker.kind {
+        BreakerKind::SlidingWindow(w) => Some(w),
+        BreakerKind::ConsecutiveFailures(_) => None,
+    })
+}
+
+/// Scale the size of every scripted trigger: slowdown factors, leaked connections,
+/// traffic multipliers and injected error rates.
+fn scale_triggers(s: &mut Scenario, _: Target, v: Value) -> Result<(), String> {
+    use crate::scenario::incident::Action;
+    let k = v.real();
+    for step in &mut s.incident.steps {
+        match &mut step.action {
+            Action::SlowDown { factor, .. } => *factor = 1.0 + (*factor - 1.0) * k,
+            Action::LeakConnections { count, .. } => {
+                *count = (f64::from(*count) * k).round() as u32
+            }
+            Action::Traffic { multiplier, .. } => *multiplier = 1.0 + (*multiplier - 1.0) * k,
+            Action::SetErrorRate { rate, .. } => *rate = (*rate * k).clamp(0.0, 1.0),
+            _ => {}
+        }
+    }
+    Ok(())
+}
 
 impl Target {
     pub fn index(self) -> usize {
