@@ -5,6 +5,12 @@
 
 #[path = "cli/check.rs"]
 mod check;
+#[path = "cli/compare.rs"]
+mod compare;
+#[path = "cli/graph.rs"]
+mod graph;
+#[path = "cli/report.rs"]
+mod report;
 #[path = "cli/run.rs"]
 mod run;
 #[path = "cli/sweep.rs"]
@@ -27,7 +33,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a scenario and write summary.json, metrics.csv and run.json.
+    /// Run a scenario and write summary.json, metrics.csv, run.json and the report.
     Run(run::RunArgs),
     /// Validate model or scenario files and explain every problem.
     Check(check::CheckArgs),
@@ -35,6 +41,12 @@ enum Command {
     Test(test::TestArgs),
     /// Run a scenario many times over a grid or sample of parameter values, in parallel.
     Sweep(sweep::SweepArgs),
+    /// Redraw report.svg, graph.svg and index.html from a run directory's files.
+    Report(report::ReportArgs),
+    /// Draw a model's dependency graph as graph.svg and graph.dot.
+    Graph(graph::GraphArgs),
+    /// Overlay two or more runs in one SVG and write a comparison table.
+    Compare(compare::CompareArgs),
 }
 
 pub fn main() -> i32 {
@@ -51,6 +63,9 @@ pub fn main() -> i32 {
         Command::Check(args) => check::check(args),
         Command::Test(args) => test::test(args),
         Command::Sweep(args) => sweep::sweep(args),
+        Command::Report(args) => report::report(args),
+        Command::Graph(args) => graph::graph(args),
+        Command::Compare(args) => compare::compare(args),
     }
 }
 

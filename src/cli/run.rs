@@ -1,7 +1,7 @@
 //! `sim run <scenario>`: simulate, print the table, write the run directory.
 
 use cascade_sim::engine::{Limits, RunResult};
-use cascade_sim::report::{self, summary::summarize, write_atomically};
+use cascade_sim::report::{self, run_inputs, summary::summarize, write_atomically};
 use cascade_sim::run::run_scenario;
 use cascade_sim::scenario::{load_scenario, resolve_scenario_path, Scenario};
 use cascade_sim::spec::units::{format_duration, parse_duration};
@@ -98,10 +98,13 @@ pub fn run(args: RunArgs) -> i32 {
             summary.metastability.verdict
         ));
     }
-    let written = match report::write_run_outputs(&out, &scenario, &result).and_then(|mut w| {
+    let mut written = match report::write_run_outputs(&out, &scenario, &result).and_then(|mut w| {
         let run_json = out.join("run.json");
         write_atomically(&run_json, run_json_text(&result, wall).as_bytes())?;
         w.push(run_json);
+        let inputs = out.join(run_inputs::FILE_NAME);
+        write_atomically(&inputs, run_inputs_of(&scenario).to_json().as_bytes())?;
+        w.push(inputs);
         Ok(w)
     }) {
         Ok(w) => w,
@@ -110,6 +113,14 @@ pub fn run(args: RunArgs) -> i32 {
             return 1;
         }
     };
+    // The pictures are drawn from the files just written, as `sim report` would.
+    match report::write_reports(&out, Some(&scenario.model)) {
+        Ok(w) => written.extend(w),
+        Err(e) => {
+            eprintln!("error: cannot draw the report: {e}");
+            return 1;
+        }
+    }
     super::say(
         &(format!(
             "\nscenario {} · seed {} · model {:016x} · {} events in {:.2}s ({:.1} M events/s)",
@@ -164,6 +175,18 @@ fn simulate(
         eprint!("\r{:60}\r", "");
     }
     result
+}
+
+/// Where the run came from, so `sim report` can find the model again.
+fn run_inputs_of(scenario: &Scenario) -> run_inputs::RunInputs {
+    let mut entries: Vec<String> = Vec::new();
+    for source in &scenario.sources {
+        let name = &scenario.model.services[source.service as usize].name;
+        if !entries.contains(name) {
+            entries.push(name.clone());
+        }
+    }
+    run_inputs::RunInputs::new(&scenario.file, &scenario.model_file, entries)
 }
 
 fn run_json_text(result: &RunResult, wall: f64) -> String {

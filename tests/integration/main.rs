@@ -4,6 +4,7 @@ mod check;
 mod common;
 mod determinism;
 mod incident;
+mod reports;
 mod resilience;
 mod stats;
 mod sweep;

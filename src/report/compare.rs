@@ -1,0 +1,157 @@
+//! `sim compare`: several runs (a baseline and its counterfactuals) side by side: one SVG
+//! with their entry goodput and p99 over the same time axis, and a table of totals
+//! (`compare.csv`, `compare.txt`).
+//!
+//! Runs are aligned on simulated time since their start, so a change that only moved
+//! the clock still lines up; the axis is labelled with the first run's clock.
+
+use super::run_dir::RunDir;
+use std::fmt::Write;
+
+pub use super::svg_report::compare_svg;
+
+/// One run's line in the comparison table.
+#[derive(Debug, Clone)]
+pub struct CompareRow {
+    pub label: String,
+    pub scenario: String,
+    pub seed: String,
+    pub arrivals: f64,
+    pub good: f64,
+    pub failed: f64,
+    pub p99_s: Option<f64>,
+    pub worst_window_p99_s: Option<f64>,
+    pub crashes: f64,
+    pub peak_queue: f64,
+}
+
+impl CompareRow {
+    pub fn of(label: &str, run: &RunDir) -> CompareRow {
+        let entries = run.entry_services();
+        let services = &run.summary["services"];
+        let field = |s: &str, f: &str| services[s][f].as_f64().unwrap_or(0.0);
+        let mut row = CompareRow {
+            label: label.to_string(),
+            scenario: run.summary_str("scenario").to_string(),
+            seed: run.summary["seed"].to_string(),
+            arrivals: 0.0,
+            good: 0.0,
+            failed: 0.0,
+            p99_s: None,
+            worst_window_p99_s: None,
+            crashes: 0.0,
+            peak_queue: 0.0,
+        };
+        for e in &entries {
+            row.arrivals += field(e, "arrivals");
+            row.good += field(e, "completed") - field(e, "degraded");
+            row.failed += run.metrics.causes.iter().map(|c| field(e, c)).sum::<f64>();
+            let p99 = services[e.as_str()]["p99_s"].as_f64();
+            row.p99_s = max_opt(row.p99_s, p99);
+            if let Some(s) = run.metrics.service(e) {
+                for w in s.windows.iter().flatten() {
+                    row.worst_window_p99_s = max_opt(row.worst_window_p99_s, w.p99_s);
+                }
+            }
+        }
+        for s in &run.metrics.services {
+            for w in s.windows.iter().flatten() {
+                row.crashes += w.crashes;
+                row.peak_queue = row.peak_queue.max(w.queue_max.unwrap_or(0.0));
+            }
+        }
+        row
+    }
+
+    pub fn success_pct(&self) -> Option<f64> {
+        (self.arrivals > 0.0).then(|| 100.0 * self.good / self.arrivals)
+    }
+}
+
+fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+const HEADER: [&str; 11] = [
+    "run",
+    "scenario",
+    "seed",
+    "entry_arrivals",
+    "entry_good",
+    "entry_failed",
+    "success_pct",
+    "entry_p99_s",
+    "worst_window_p99_s",
+    "crashes",
+    "peak_queue",
+];
+
+fn cells(r: &CompareRow) -> [String; 11] {
+    let opt = |v: Option<f64>, digits: usize| v.map_or(String::new(), |v| format!("{v:.digits$}"));
+    [
+        r.label.clone(),
+        r.scenario.clone(),
+        r.seed.clone(),
+        format!("{:.0}", r.arrivals),
+        format!("{:.0}", r.good),
+        format!("{:.0}", r.failed),
+        opt(r.success_pct(), 2),
+        opt(r.p99_s, 6),
+        opt(r.worst_window_p99_s, 6),
+        format!("{:.0}", r.crashes),
+        format!("{:.0}", r.peak_queue),
+    ]
+}
+
+pub fn compare_csv(rows: &[CompareRow]) -> String {
+    let mut out = HEADER.join(",") + "\n";
+    for r in rows {
+        let line: Vec<String> = cells(r).iter().map(|c| csv_field(c)).collect();
+        let _ = writeln!(out, "{}", line.join(","));
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The table `sim compare` prints and writes to `compare.txt`: columns padded to width.
+pub fn compare_text(rows: &[CompareRow]) -> String {
+    let table: Vec<[String; 11]> = rows.iter().map(cells).collect();
+    let widths: Vec<usize> = (0..HEADER.len())
+        .map(|c| {
+            table
+                .iter()
+                .map(|r| r[c].chars().count())
+                .chain([HEADER[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let line = |out: &mut String, cells: Vec<&str>| {
+        for (c, cell) in cells.iter().enumerate() {
+            if c == 0 || c == 1 {
+                let _ = write!(out, "{cell:<w$}  ", w = widths[c]);
+            } else {
+                let _ = write!(out, "{cell:>w$}  ", w = widths[c]);
+            }
+        }
+        let trimmed = out.trim_end().len();
+        out.truncate(trimmed);
+        out.push('\n');
+    };
+    line(&mut out, HEADER.to_vec());
+    for r in &table {
+        line(&mut out, r.iter().map(String::as_str).collect());
+    }
+    out
+}

@@ -1,0 +1,221 @@
+//! Geometry and drawing helpers shared by every panel: the canvas, the one time axis all
+//! panels share, the palette, text and legend drawing in pixel coordinates.
+//!
+//! Why fixed pixel columns? Every panel's plot area starts at `PLOT_LEFT` and ends at
+//! `plot_right()`, so a given instant is the same x in every panel and the event
+//! markers line up through the whole figure.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+pub type Canvas<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+pub type Drawn<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
+pub const WIDTH: u32 = 1400;
+/// Room for the y-axis labels left of each plot.
+pub const PLOT_LEFT: i32 = 86;
+/// The legend column right of the plots.
+pub const LEGEND_WIDTH: i32 = 250;
+pub const PANEL_HEIGHT: u32 = 190;
+pub const NOTE_HEIGHT: u32 = 40;
+/// Space above a plot for the panel's title.
+pub const TITLE_SPACE: u32 = 26;
+pub const FONT: &str = "sans-serif";
+
+/// Plotters writes a font of size `s` as `s / 1.24` pixels; this undoes that, so the
+/// sizes in this module are the pixel sizes in the SVG.
+pub fn font(px: f64) -> (&'static str, f64) {
+    (FONT, px * 1.24)
+}
+
+pub fn plot_right() -> i32 {
+    WIDTH as i32 - LEGEND_WIDTH - 14
+}
+
+/// Colours that stay distinguishable for the common forms of colour blindness
+/// (Tableau 10), assigned to services in order of how affected they are.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0x4e, 0x79, 0xa7),
+    RGBColor(0xf2, 0x8e, 0x2b),
+    RGBColor(0xb0, 0x7a, 0xa1),
+    RGBColor(0x76, 0xb7, 0xb2),
+    RGBColor(0x9c, 0x75, 0x5f),
+    RGBColor(0xed, 0xc9, 0x48),
+    RGBColor(0xff, 0x9d, 0xa7),
+    RGBColor(0x59, 0xa1, 0x4f),
+];
+pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+pub const MUTED: RGBColor = RGBColor(0x66, 0x66, 0x66);
+pub const GRID: RGBColor = RGBColor(0xe4, 0xe4, 0xe4);
+pub const DETECTED: RGBColor = RGBColor(0xb2, 0x18, 0x2b);
+pub const SCRIPTED: RGBColor = RGBColor(0x21, 0x66, 0xac);
+
+/// The shared time axis: simulated seconds mapped onto the plot columns.
+#[derive(Debug, Clone, Copy)]
+pub struct TimeAxis {
+    pub t0: f64,
+    pub t1: f64,
+    pub start_clock_s: u64,
+}
+
+impl TimeAxis {
+    pub fn x(&self, t: f64) -> i32 {
+        let frac = ((t - self.t0) / (self.t1 - self.t0)).clamp(0.0, 1.0);
+        PLOT_LEFT + (frac * f64::from(plot_right() - PLOT_LEFT)).round() as i32
+    }
+
+    pub fn clock(&self, t: f64) -> String {
+        let s = (self.start_clock_s + t.max(0.0).floor() as u64) % 86_400;
+        format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    }
+
+    /// Tick instants on round clock times, at most about ten of them.
+    pub fn ticks(&self) -> Vec<f64> {
+        const STEPS: [u64; 16] = [
+            1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600,
+        ];
+        let span = self.t1 - self.t0;
+        let step = STEPS
+            .iter()
+            .copied()
+            .find(|s| span / *s as f64 <= 10.0)
+            .unwrap_or(43_200);
+        let clock0 = self.start_clock_s as f64 + self.t0;
+        let first = (clock0 / step as f64).ceil() as u64 * step;
+        (0..)
+            .map(|i| (first + i * step) as f64 - self.start_clock_s as f64)
+            .take_while(|t| *t <= self.t1 + 1e-9)
+            .collect()
+    }
+}
+
+/// Rough width of text in the fonts browsers and rsvg pick for `sans-serif`
+/// (DejaVu Sans is the widest common one, about 0.6 em a character).
+pub fn text_width(text: &str, size: f64) -> i32 {
+    (text.chars().count() as f64 * size * 0.6).ceil() as i32
+}
+
+/// Cut text to at most `max` characters, marking the cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut t: String = text.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+pub fn text(
+    canvas: &Canvas,
+    s: &str,
+    at: (i32, i32),
+    size: f64,
+    color: &RGBColor,
+    h: HPos,
+) -> Drawn {
+    let style = TextStyle::from(font(size).into_font())
+        .color(color)
+        .pos(Pos::new(h, VPos::Center));
+    canvas.draw(&Text::new(s.to_string(), at, style))?;
+    Ok(())
+}
+
+pub fn line(canvas: &Canvas, from: (i32, i32), to: (i32, i32), style: ShapeStyle) -> Drawn {
+    canvas.draw(&PathElement::new(vec![from, to], style))?;
+    Ok(())
+}
+
+/// A vertical dashed line drawn as short segments (pixel space has no dash style).
+pub fn dashed_vline(canvas: &Canvas, x: i32, y0: i32, y1: i32, style: ShapeStyle) -> Drawn {
+    let mut y = y0;
+    while y < y1 {
+        line(canvas, (x, y), (x, (y + 5).min(y1)), style)?;
+        y += 9;
+    }
+    Ok(())
+}
+
+/// How a legend entry shows its series.
+#[derive(Debug, Clone, Copy)]
+pub enum Swatch {
+    Line,
+    Dashed,
+    Dotted,
+    Block,
+    Cross,
+}
+
+pub struct LegendEntry {
+    pub color: RGBColor,
+    pub swatch: Swatch,
+    pub label: String,
+}
+
+impl LegendEntry {
+    pub fn new(color: RGBColor, swatch: Swatch, label: impl Into<String>) -> LegendEntry {
+        LegendEntry {
+            color,
+            swatch,
+            label: label.into(),
+        }
+    }
+}
+
+pub const LEGEND_ROW: i32 = 17;
+
+/// The legend in the column right of a plot, one entry a row from `top`; entries that do
+/// not fit above `bottom` are counted in a last row instead.
+pub fn legend(canvas: &Canvas, entries: &[LegendEntry], top: i32, bottom: i32) -> Drawn {
+    let x = plot_right() + 16;
+    let fits = ((bottom - top) / LEGEND_ROW).max(1) as usize;
+    let shown = if entries.len() > fits {
+        fits - 1
+    } else {
+        entries.len()
+    };
+    for (i, e) in entries.iter().take(shown).enumerate() {
+        let y = top + i as i32 * LEGEND_ROW + LEGEND_ROW / 2;
+        draw_swatch(canvas, e, x, y)?;
+        text(
+            canvas,
+            &truncate(&e.label, 32),
+            (x + 30, y),
+            13.0,
+            &INK,
+            HPos::Left,
+        )?;
+    }
+    if shown < entries.len() {
+        let y = top + shown as i32 * LEGEND_ROW + LEGEND_ROW / 2;
+        let more = format!("+{} more not listed", entries.len() - shown);
+        text(canvas, &more, (x + 30, y), 12.0, &MUTED, HPos::Left)?;
+    }
+    Ok(())
+}
+
+fn draw_swatch(canvas: &Canvas, e: &LegendEntry, x: i32, y: i32) -> Drawn {
+    let c = e.color;
+    match e.swatch {
+        Swatch::Line => line(canvas, (x, y), (x + 22, y), c.stroke_width(2))?,
+        Swatch::Dashed => {
+            for dx in [0, 9, 18] {
+                line(canvas, (x + dx, y), (x + dx + 5, y), c.stroke_width(2))?;
+            }
+        }
+        Swatch::Dotted => {
+            for dx in (0..22).step_by(5) {
+                line(canvas, (x + dx, y), (x + dx + 2, y), c.stroke_width(2))?;
+            }
+        }
+        Swatch::Block => {
+            canvas.draw(&Rectangle::new([(x, y - 6), (x + 22, y + 6)], c.filled()))?;
+        }
+        Swatch::Cross => {
+            line(canvas, (x + 5, y - 5), (x + 15, y + 5), c.stroke_width(2))?;
+            line(canvas, (x + 5, y + 5), (x + 15, y - 5), c.stroke_width(2))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! Panel 2, latency: p50, p95 and p99 of successful responses of the most affected
+//! services, on a log scale (a cascade moves latency by orders of magnitude).
+
+use super::frame::*;
+use super::{Ctx, Panel, PanelBox};
+use crate::report::run_dir::ServiceWindow;
+use plotters::prelude::*;
+
+/// Three lines per service: more services would be unreadable.
+const SHOWN: usize = 3;
+
+type Pick = fn(&ServiceWindow) -> Option<f64>;
+const QUANTILES: [(&str, Pick, Swatch); 3] = [
+    ("p99", |w| w.p99_s, Swatch::Line),
+    ("p95", |w| w.p95_s, Swatch::Dashed),
+    ("p50", |w| w.p50_s, Swatch::Dotted),
+];
+
+fn has_latency(ctx: &Ctx, s: usize) -> bool {
+    ctx.run.metrics.services[s]
+        .windows
+        .iter()
+        .flatten()
+        .any(|w| w.p99_s.is_some_and(|v| v > 0.0))
+}
+
+pub(crate) fn panel<'r>(ctx: &Ctx<'r>) -> Panel<'r> {
+    let candidates: Vec<usize> = ctx
+        .ranked
+        .iter()
+        .copied()
+        .filter(|&s| has_latency(ctx, s))
+        .collect();
+    let shown: Vec<usize> = candidates.iter().copied().take(SHOWN).collect();
+    let left_out = candidates.len() - shown.len();
+    Panel {
+        title: "2 · Latency of successful responses (log scale)".into(),
+        missing: shown
+            .is_empty()
+            .then(|| "no successful response in any window".to_string()),
+        height: PANEL_HEIGHT,
+        draw: Box::new(move |canvas, ctx, b| draw(canvas, ctx, b, &shown, left_out)),
+    }
+}
+
+/// `12 ms`, `1.5 s`: the unit a reader expects at each magnitude.
+pub(crate) fn seconds_label(v: f64) -> String {
+    if v <= 0.0 {
+        "0".into()
+    } else if v >= 1.0 {
+        format!("{} s", trim(v))
+    } else if v >= 1e-3 {
+        format!("{} ms", trim(v * 1e3))
+    } else {
+        format!("{} µs", trim(v * 1e6))
+    }
+}
+
+fn trim(v: f64) -> String {
+    let s = if v >= 10.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    };
+    s.trim_end_matches(".0").to_string()
+}
+
+fn draw(canvas: &Canvas, ctx: &Ctx, b: PanelBox, shown: &[usize], left_out: usize) -> Drawn {
+    let m = &ctx.run.metrics;
+    let values = shown
+        .iter()
+        .flat_map(|&s| m.services[s].windows.iter().flatten())
+        .flat_map(|w| [w.p50_s, w.p99_s]);
+    let (lo, hi) = values
+        .flatten()
+        .filter(|v| *v > 0.0)
+        .fold((f64::MAX, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let area = b.chart_area(canvas);
+    let mut chart = ChartBuilder::on(&area)
+        .y_label_area_size(PLOT_LEFT)
+        .build_cartesian_2d(ctx.axis.t0..ctx.axis.t1, (lo * 0.7..hi * 1.5).log_scale())?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(6)
+        .y_label_formatter(&|v| seconds_label(*v))
+        .label_style(font(12.0))
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(MUTED)
+        .draw()?;
+    let mut entries = Vec::new();
+    for &s in shown {
+        let color = ctx.color(s);
+        for (_, pick, swatch) in QUANTILES {
+            for run in runs(ctx, s, |w| pick(w).filter(|v| *v > 0.0)) {
+                let style = color.stroke_width(if matches!(swatch, Swatch::Line) { 2 } else { 1 });
+                match swatch {
+                    Swatch::Dashed => chart.draw_series(DashedLineSeries::new(run, 6, 4, style))?,
+                    Swatch::Dotted => chart.draw_series(DashedLineSeries::new(run, 2, 3, style))?,
+                    _ => chart.draw_series(LineSeries::new(run, style))?,
+                };
+            }
+        }
+        entries.push(LegendEntry::new(color, Swatch::Block, &m.services[s].name));
+    }
+    for (name, _, swatch) in QUANTILES {
+        entries.push(LegendEntry::new(MUTED, swatch, name));
+    }
+    if left_out > 0 {
+        entries.push(LegendEntry::new(
+            WHITE,
+            Swatch::Block,
+            format!("+{left_out} more not shown"),
+        ));
+    }
+    legend(canvas, &entries, b.plot_top(), b.plot_bottom())
+}
+
+/// Unbroken stretches of windows that have a value (a gap is drawn as a gap).
+pub(crate) fn runs(
+    ctx: &Ctx,
+    s: usize,
+    pick: impl Fn(&ServiceWindow) -> Option<f64>,
+) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for (w, row) in ctx.run.metrics.services[s].windows.iter().enumerate() {
+        match row.as_ref().and_then(&pick).filter(|v| v.is_finite()) {
+            Some(v) => out.last_mut().expect("never empty").push((ctx.mid(w), v)),
+            None if !out.last().expect("never empty").is_empty() => out.push(Vec::new()),
+            None => {}
+        }
+    }
+    out.retain(|r| !r.is_empty());
+    out
+}

@@ -1,0 +1,124 @@
+//! Panel 1, entry traffic: responses of the services the workload feeds, per second,
+//! stacked as goodput, degraded (answered by a fallback) and failed by cause.
+//!
+//! `degraded` responses are counted inside `completed`, so goodput is
+//! `completed − degraded`; each failure cause is its own band.
+
+use super::frame::*;
+use super::{Ctx, Panel, PanelBox};
+use plotters::prelude::*;
+
+const GOODPUT: RGBColor = RGBColor(0x59, 0xa1, 0x4f);
+const DEGRADED: RGBColor = RGBColor(0xed, 0xc9, 0x48);
+/// Failure causes: warm reds and purples, far from goodput's green.
+const CAUSES: [RGBColor; 6] = [
+    RGBColor(0xe1, 0x57, 0x59),
+    RGBColor(0x9d, 0x1b, 0x2e),
+    RGBColor(0xb0, 0x7a, 0xa1),
+    RGBColor(0xf2, 0x8e, 0x2b),
+    RGBColor(0x6a, 0x3d, 0x9a),
+    RGBColor(0xff, 0x9d, 0xa7),
+];
+
+struct Band {
+    label: String,
+    color: RGBColor,
+    /// Rate [1/s] per window.
+    rate: Vec<f64>,
+}
+
+fn bands(ctx: &Ctx) -> (Vec<String>, Vec<Band>) {
+    let m = &ctx.run.metrics;
+    let entries: Vec<String> = ctx.run.entry_services();
+    let n = m.window_start_s.len();
+    let mut bands = vec![
+        Band {
+            label: "goodput".into(),
+            color: GOODPUT,
+            rate: vec![0.0; n],
+        },
+        Band {
+            label: "degraded".into(),
+            color: DEGRADED,
+            rate: vec![0.0; n],
+        },
+    ];
+    for (i, cause) in m.causes.iter().enumerate() {
+        let color = CAUSES[i % CAUSES.len()];
+        bands.push(Band {
+            label: format!("failed: {}", cause.replace('_', " ")),
+            color,
+            rate: vec![0.0; n],
+        });
+    }
+    for s in m.services.iter().filter(|s| entries.contains(&s.name)) {
+        for (w, row) in s.windows.iter().enumerate() {
+            let Some(row) = row else { continue };
+            let len = m.window_len_s[w].max(1e-9);
+            bands[0].rate[w] += (row.completed - row.degraded).max(0.0) / len;
+            bands[1].rate[w] += row.degraded / len;
+            for (c, count) in row.failures.iter().enumerate() {
+                bands[2 + c].rate[w] += count / len;
+            }
+        }
+    }
+    bands.retain(|b| b.rate.iter().any(|r| *r > 0.0));
+    (entries, bands)
+}
+
+pub(crate) fn panel<'r>(ctx: &Ctx<'r>) -> Panel<'r> {
+    let (entries, bands) = bands(ctx);
+    let title = format!("1 · Entry traffic ({}), responses/s", entries.join(", "));
+    let missing = bands
+        .is_empty()
+        .then(|| "no responses at the entry services".to_string());
+    Panel {
+        title,
+        missing,
+        height: PANEL_HEIGHT,
+        draw: Box::new(move |canvas, ctx, b| draw(canvas, ctx, b, &bands)),
+    }
+}
+
+fn draw(canvas: &Canvas, ctx: &Ctx, b: PanelBox, bands: &[Band]) -> Drawn {
+    let m = &ctx.run.metrics;
+    let n = m.window_start_s.len();
+    // Running sums over the bands, band by band: stacked[k][w] is the top of band k.
+    let mut stacked: Vec<Vec<f64>> = Vec::with_capacity(bands.len());
+    for band in bands {
+        let below = stacked.last().cloned().unwrap_or_else(|| vec![0.0; n]);
+        stacked.push(below.iter().zip(&band.rate).map(|(a, b)| a + b).collect());
+    }
+    let top = stacked
+        .last()
+        .map_or(1.0, |s| s.iter().copied().fold(0.0, f64::max));
+    let area = b.chart_area(canvas);
+    let mut chart = ChartBuilder::on(&area)
+        .y_label_area_size(PLOT_LEFT)
+        .build_cartesian_2d(ctx.axis.t0..ctx.axis.t1, 0.0..top * 1.08)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(5)
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .label_style(font(12.0))
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(MUTED)
+        .draw()?;
+    // Upper bands first, each painted from zero; the lower ones cover their part.
+    for (k, band) in bands.iter().enumerate().rev() {
+        let steps = (0..n).flat_map(|w| {
+            let s = m.window_start_s[w];
+            [(s, stacked[k][w]), (s + m.window_len_s[w], stacked[k][w])]
+        });
+        chart.draw_series(AreaSeries::new(steps, 0.0, band.color.filled()))?;
+    }
+    let legend_entries: Vec<LegendEntry> = bands
+        .iter()
+        .rev()
+        .map(|band| LegendEntry::new(band.color, Swatch::Block, &band.label))
+        .collect();
+    legend(canvas, &legend_entries, b.plot_top(), b.plot_bottom())
+}
