@@ -35,7 +35,8 @@ pub fn duration_text(seconds: f64) -> String {
 const STYLE: &str = "body{font-family:sans-serif;margin:24px;color:#222;max-width:1440px}\
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}\
 .meta{color:#555;margin:0 0 12px}table{border-collapse:collapse;font-size:13px}\
-th,td{border-bottom:1px solid #ddd;padding:3px 10px;text-align:right}\
+th,td{border-bottom:1px solid #ddd;padding:3px 10px;text-align:right;white-space:nowrap}\
+.scroll{overflow-x:auto;max-width:100%}\
 th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}\
 .figure{overflow-x:auto}.figure svg{max-width:100%;height:auto}\
 ol.timeline{font-family:monospace;font-size:13px;padding-left:0;list-style:none}\
@@ -160,7 +161,7 @@ fn table(rows: &Value, preferred: &[&str], first: &str) -> String {
         return String::new();
     };
     let columns = columns(rows, preferred);
-    let mut out = format!("<table><tr><th>{first}</th>");
+    let mut out = format!("<div class=\"scroll\"><table><tr><th>{first}</th>");
     for c in &columns {
         let _ = write!(out, "<th>{}</th>", esc(c));
     }
@@ -172,7 +173,7 @@ fn table(rows: &Value, preferred: &[&str], first: &str) -> String {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</table>\n");
+    out.push_str("</table></div>\n");
     out
 }
 

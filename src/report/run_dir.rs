@@ -50,7 +50,7 @@ pub struct RunDir {
     /// `summary.json` as written; read by field name so new fields never break it.
     pub summary: serde_json::Value,
     pub metrics: Metrics,
-    /// Names of the files present, for the HTML page's links (sorted).
+    /// Names of the files present except `index.html`, for the page's links (sorted).
     pub files: Vec<String>,
     pub events: Vec<TimelineEvent>,
     pub inputs: Option<RunInputs>,
@@ -145,7 +145,9 @@ fn list_files(dir: &Path) -> Vec<String> {
                 .filter_map(Result::ok)
                 .filter(|e| e.path().is_file())
                 .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| !n.starts_with('.') && !n.ends_with(".tmp"))
+                // The page does not link itself, so its links do not depend on whether
+                // it existed when the run was (re)drawn.
+                .filter(|n| !n.starts_with('.') && !n.ends_with(".tmp") && n != "index.html")
                 .collect()
         })
         .unwrap_or_default();

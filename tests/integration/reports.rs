@@ -18,9 +18,17 @@ const WINDOWS: usize = 60;
 /// A fresh, empty directory for one test.
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("cascade-reports-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    cleanup(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Remove a test's directory, unless `CASCADE_KEEP_TEST_OUTPUT` is set (to look at the
+/// pictures: `rsvg-convert $TMPDIR/cascade-reports-*-fixture/report.svg -o r.png`).
+fn cleanup(dir: &Path) {
+    if std::env::var_os("CASCADE_KEEP_TEST_OUTPUT").is_none() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 fn sim(args: &[&str]) -> std::process::Output {
@@ -210,7 +218,7 @@ fn fixture_report_draws_all_six_panels_markers_and_legends() {
         strokes("#2166AC")
     );
     assert_no_label_overlaps(&doc);
-    let _ = std::fs::remove_dir_all(&dir);
+    cleanup(&dir);
 }
 
 /// Labels on the same line of the event lane must not overlap (estimated at 0.6 em a
@@ -292,7 +300,7 @@ fn fixture_html_is_self_contained_and_complete() {
         cells.contains(&"gateway") && cells.contains(&"24000"),
         "summary table rows: {cells:?}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    cleanup(&dir);
 }
 
 #[test]
@@ -309,8 +317,8 @@ fn same_files_give_identical_bytes() {
         );
         assert!(x == y, "{f} differs between identical run directories");
     }
-    let _ = std::fs::remove_dir_all(&a);
-    let _ = std::fs::remove_dir_all(&b);
+    cleanup(&a);
+    cleanup(&b);
 }
 
 const SCENARIO: &str = "tests/data/reports/chain-spike.ron";
@@ -376,8 +384,8 @@ fn sim_run_writes_the_report_and_same_seed_gives_same_bytes() {
         std::fs::read_to_string(run.join("report.svg")).unwrap(),
         report
     );
-    let _ = std::fs::remove_dir_all(&a);
-    let _ = std::fs::remove_dir_all(&b);
+    cleanup(&a);
+    cleanup(&b);
 }
 
 #[test]
@@ -403,7 +411,7 @@ fn sim_graph_draws_a_model_alone() {
         dot.contains("\"recs\" -> \"profile\" [label=\"timeout 500ms · pool 6\"];"),
         "{dot}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    cleanup(&dir);
 }
 
 #[test]
@@ -459,7 +467,7 @@ fn sim_compare_overlays_runs_and_tabulates_them() {
         2,
         "each run in both legends"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    cleanup(&dir);
 }
 
 #[test]
@@ -477,5 +485,5 @@ fn report_on_a_directory_that_is_not_a_run_is_invalid_input() {
     let out = sim(&["report", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no `service` column"));
-    let _ = std::fs::remove_dir_all(&dir);
+    cleanup(&dir);
 }

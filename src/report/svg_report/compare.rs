@@ -3,7 +3,7 @@
 //! clock).
 
 use super::frame::*;
-use super::latency::seconds_label;
+use super::latency::{log_grid, log_labeller};
 use super::{axis_labels, grid, PanelBox};
 use crate::report::run_dir::{RunDir, ServiceWindow};
 use plotters::prelude::*;
@@ -150,6 +150,7 @@ fn draw(
         .fold((f64::MAX, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     if hi > 0.0 {
         let area = second.chart_area(&canvas);
+        let labeller = log_labeller();
         let mut chart = ChartBuilder::on(&area)
             .y_label_area_size(PLOT_LEFT)
             .build_cartesian_2d(axis.t0..axis.t1, (lo * 0.7..hi * 1.5).log_scale())?;
@@ -157,13 +158,16 @@ fn draw(
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(0)
-            .y_labels(6)
-            .y_label_formatter(&|v| seconds_label(*v))
+            .y_labels(30)
+            .y_label_formatter(&labeller)
             .label_style(font(12.0))
-            .bold_line_style(GRID)
+            .bold_line_style(TRANSPARENT)
             .light_line_style(TRANSPARENT)
             .axis_style(MUTED)
             .draw()?;
+        for y in log_grid(lo * 0.7, hi * 1.5) {
+            chart.draw_series(LineSeries::new([(axis.t0, y), (axis.t1, y)], GRID))?;
+        }
         for (i, line) in p99.iter().enumerate() {
             chart.draw_series(LineSeries::new(
                 line.clone(),

@@ -56,6 +56,44 @@ pub(crate) fn seconds_label(v: f64) -> String {
     }
 }
 
+/// Labels of a log axis: only at 1, 2 and 5 times a power of ten, so a narrow range
+/// still gets a few labels and a wide one does not crowd. Plotters hands each power of
+/// ten over twice (end of one decade, start of the next); the second gets no label, or
+/// the text would be drawn twice and look bold.
+pub(crate) fn log_labeller() -> impl Fn(&f64) -> String {
+    let last = std::cell::Cell::new(f64::NAN);
+    move |&v| {
+        let repeated = (v - last.get()).abs() <= v * 1e-9;
+        last.set(v);
+        let mantissa = v / 10f64.powf(v.log10().floor());
+        let round = [1.0, 2.0, 5.0, 10.0]
+            .iter()
+            .any(|m| (mantissa - m).abs() < 1e-6);
+        if round && !repeated {
+            seconds_label(v)
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// Values at 1, 2 and 5 times a power of ten inside `lo..hi`: where a log axis gets its
+/// grid lines (plotters would draw one at every integer multiple).
+pub(crate) fn log_grid(lo: f64, hi: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut decade = 10f64.powf(lo.log10().floor());
+    while decade <= hi {
+        out.extend(
+            [1.0, 2.0, 5.0]
+                .iter()
+                .map(|m| m * decade)
+                .filter(|v| (lo..=hi).contains(v)),
+        );
+        decade *= 10.0;
+    }
+    out
+}
+
 fn trim(v: f64) -> String {
     let s = if v >= 10.0 {
         format!("{v:.0}")
@@ -76,6 +114,7 @@ fn draw(canvas: &Canvas, ctx: &Ctx, b: PanelBox, shown: &[usize], left_out: usiz
         .filter(|v| *v > 0.0)
         .fold((f64::MAX, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let area = b.chart_area(canvas);
+    let labeller = log_labeller();
     let mut chart = ChartBuilder::on(&area)
         .y_label_area_size(PLOT_LEFT)
         .build_cartesian_2d(ctx.axis.t0..ctx.axis.t1, (lo * 0.7..hi * 1.5).log_scale())?;
@@ -83,13 +122,16 @@ fn draw(canvas: &Canvas, ctx: &Ctx, b: PanelBox, shown: &[usize], left_out: usiz
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(0)
-        .y_labels(6)
-        .y_label_formatter(&|v| seconds_label(*v))
+        .y_labels(30)
+        .y_label_formatter(&labeller)
         .label_style(font(12.0))
-        .bold_line_style(GRID)
+        .bold_line_style(TRANSPARENT)
         .light_line_style(TRANSPARENT)
         .axis_style(MUTED)
         .draw()?;
+    for y in log_grid(lo * 0.7, hi * 1.5) {
+        chart.draw_series(LineSeries::new([(ctx.axis.t0, y), (ctx.axis.t1, y)], GRID))?;
+    }
     let mut entries = Vec::new();
     for &s in shown {
         let color = ctx.color(s);
