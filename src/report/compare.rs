@@ -17,7 +17,10 @@ pub struct CompareRow {
     pub scenario: String,
     pub seed: String,
     pub arrivals: f64,
+    /// Full answers (`completed`).
     pub good: f64,
+    /// Answered by a fallback somewhere on the way.
+    pub degraded: f64,
     pub failed: f64,
     pub p99_s: Option<f64>,
     pub worst_window_p99_s: Option<f64>,
@@ -36,6 +39,7 @@ impl CompareRow {
             seed: run.summary["seed"].to_string(),
             arrivals: 0.0,
             good: 0.0,
+            degraded: 0.0,
             failed: 0.0,
             p99_s: None,
             worst_window_p99_s: None,
@@ -44,7 +48,8 @@ impl CompareRow {
         };
         for e in &entries {
             row.arrivals += field(e, "arrivals");
-            row.good += field(e, "completed") - field(e, "degraded");
+            row.good += field(e, "completed");
+            row.degraded += field(e, "degraded");
             row.failed += run.metrics.causes.iter().map(|c| field(e, c)).sum::<f64>();
             let p99 = services[e.as_str()]["p99_s"].as_f64();
             row.p99_s = max_opt(row.p99_s, p99);
@@ -75,12 +80,15 @@ fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     }
 }
 
-const HEADER: [&str; 11] = [
+/// One length for the header and every row, so they cannot drift apart.
+const COLUMNS: usize = 12;
+const HEADER: [&str; COLUMNS] = [
     "run",
     "scenario",
     "seed",
     "entry_arrivals",
     "entry_good",
+    "entry_degraded",
     "entry_failed",
     "success_pct",
     "entry_p99_s",
@@ -89,7 +97,7 @@ const HEADER: [&str; 11] = [
     "peak_queue",
 ];
 
-fn cells(r: &CompareRow) -> [String; 11] {
+fn cells(r: &CompareRow) -> [String; COLUMNS] {
     let opt = |v: Option<f64>, digits: usize| v.map_or(String::new(), |v| format!("{v:.digits$}"));
     [
         r.label.clone(),
@@ -97,6 +105,7 @@ fn cells(r: &CompareRow) -> [String; 11] {
         r.seed.clone(),
         format!("{:.0}", r.arrivals),
         format!("{:.0}", r.good),
+        format!("{:.0}", r.degraded),
         format!("{:.0}", r.failed),
         opt(r.success_pct(), 2),
         opt(r.p99_s, 6),
@@ -125,7 +134,7 @@ fn csv_field(s: &str) -> String {
 
 /// The table `sim compare` prints and writes to `compare.txt`: columns padded to width.
 pub fn compare_text(rows: &[CompareRow]) -> String {
-    let table: Vec<[String; 11]> = rows.iter().map(cells).collect();
+    let table: Vec<[String; COLUMNS]> = rows.iter().map(cells).collect();
     let widths: Vec<usize> = (0..HEADER.len())
         .map(|c| {
             table

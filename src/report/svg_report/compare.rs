@@ -3,7 +3,7 @@
 //! clock).
 
 use super::frame::*;
-use super::latency::{log_grid, log_labeller};
+use super::latency::log_axis;
 use super::{axis_labels, grid, PanelBox};
 use crate::report::run_dir::{RunDir, ServiceWindow};
 use plotters::prelude::*;
@@ -150,7 +150,6 @@ fn draw(
         .fold((f64::MAX, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     if hi > 0.0 {
         let area = second.chart_area(&canvas);
-        let labeller = log_labeller();
         let mut chart = ChartBuilder::on(&area)
             .y_label_area_size(PLOT_LEFT)
             .build_cartesian_2d(axis.t0..axis.t1, (lo * 0.7..hi * 1.5).log_scale())?;
@@ -158,16 +157,15 @@ fn draw(
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(0)
-            .y_labels(30)
-            .y_label_formatter(&labeller)
+            .y_labels(0)
+            // Labels come from `log_axis`; plotters would still add one of its own.
+            .y_label_formatter(&|_| String::new())
             .label_style(font(12.0))
             .bold_line_style(TRANSPARENT)
             .light_line_style(TRANSPARENT)
             .axis_style(MUTED)
             .draw()?;
-        for y in log_grid(lo * 0.7, hi * 1.5) {
-            chart.draw_series(LineSeries::new([(axis.t0, y), (axis.t1, y)], GRID))?;
-        }
+        log_axis(&canvas, &mut chart, axis, lo * 0.7, hi * 1.5)?;
         for (i, line) in p99.iter().enumerate() {
             chart.draw_series(LineSeries::new(
                 line.clone(),

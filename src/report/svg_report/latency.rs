@@ -4,7 +4,9 @@
 use super::frame::*;
 use super::{Ctx, Panel, PanelBox};
 use crate::report::run_dir::ServiceWindow;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use plotters::style::text_anchor::HPos;
 
 /// Three lines per service: more services would be unreadable.
 const SHOWN: usize = 3;
@@ -56,27 +58,6 @@ pub(crate) fn seconds_label(v: f64) -> String {
     }
 }
 
-/// Labels of a log axis: only at 1, 2 and 5 times a power of ten, so a narrow range
-/// still gets a few labels and a wide one does not crowd. Plotters hands each power of
-/// ten over twice (end of one decade, start of the next); the second gets no label, or
-/// the text would be drawn twice and look bold.
-pub(crate) fn log_labeller() -> impl Fn(&f64) -> String {
-    let last = std::cell::Cell::new(f64::NAN);
-    move |&v| {
-        let repeated = (v - last.get()).abs() <= v * 1e-9;
-        last.set(v);
-        let mantissa = v / 10f64.powf(v.log10().floor());
-        let round = [1.0, 2.0, 5.0, 10.0]
-            .iter()
-            .any(|m| (mantissa - m).abs() < 1e-6);
-        if round && !repeated {
-            seconds_label(v)
-        } else {
-            String::new()
-        }
-    }
-}
-
 /// Values at 1, 2 and 5 times a power of ten inside `lo..hi`: where a log axis gets its
 /// grid lines (plotters would draw one at every integer multiple).
 pub(crate) fn log_grid(lo: f64, hi: f64) -> Vec<f64> {
@@ -92,6 +73,40 @@ pub(crate) fn log_grid(lo: f64, hi: f64) -> Vec<f64> {
         decade *= 10.0;
     }
     out
+}
+
+/// A log-scale chart over the shared time axis.
+pub(crate) type LogChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, LogCoord<f64>>>;
+
+/// Grid lines and labels of a log latency axis at 1, 2 and 5 times each power of ten,
+/// drawn here because plotters labels only from the first power of ten in range.
+pub(crate) fn log_axis(
+    canvas: &Canvas,
+    chart: &mut LogChart,
+    axis: &TimeAxis,
+    lo: f64,
+    hi: f64,
+) -> Drawn {
+    let grid = log_grid(lo, hi);
+    // On a narrow range every 1-2-5 value fits; on a wide one, label powers of ten only.
+    let crowded = grid.len() > 7;
+    for y in grid {
+        chart.draw_series(LineSeries::new([(axis.t0, y), (axis.t1, y)], GRID))?;
+        let power_of_ten = (y.log10() - y.log10().round()).abs() < 1e-9;
+        if !crowded || power_of_ten {
+            let (_, py) = chart.backend_coord(&(axis.t0, y));
+            text(
+                canvas,
+                &seconds_label(y),
+                (PLOT_LEFT - 6, py),
+                12.0,
+                &INK,
+                HPos::Right,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn trim(v: f64) -> String {
@@ -114,7 +129,6 @@ fn draw(canvas: &Canvas, ctx: &Ctx, b: PanelBox, shown: &[usize], left_out: usiz
         .filter(|v| *v > 0.0)
         .fold((f64::MAX, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let area = b.chart_area(canvas);
-    let labeller = log_labeller();
     let mut chart = ChartBuilder::on(&area)
         .y_label_area_size(PLOT_LEFT)
         .build_cartesian_2d(ctx.axis.t0..ctx.axis.t1, (lo * 0.7..hi * 1.5).log_scale())?;
@@ -122,16 +136,15 @@ fn draw(canvas: &Canvas, ctx: &Ctx, b: PanelBox, shown: &[usize], left_out: usiz
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(0)
-        .y_labels(30)
-        .y_label_formatter(&labeller)
+        .y_labels(0)
+        // Labels come from `log_axis`; plotters would still add one of its own.
+        .y_label_formatter(&|_| String::new())
         .label_style(font(12.0))
         .bold_line_style(TRANSPARENT)
         .light_line_style(TRANSPARENT)
         .axis_style(MUTED)
         .draw()?;
-    for y in log_grid(lo * 0.7, hi * 1.5) {
-        chart.draw_series(LineSeries::new([(ctx.axis.t0, y), (ctx.axis.t1, y)], GRID))?;
-    }
+    log_axis(canvas, &mut chart, &ctx.axis, lo * 0.7, hi * 1.5)?;
     let mut entries = Vec::new();
     for &s in shown {
         let color = ctx.color(s);

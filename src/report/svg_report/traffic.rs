@@ -1,8 +1,9 @@
 //! Panel 1, entry traffic: responses of the services the workload feeds, per second,
 //! stacked as goodput, degraded (answered by a fallback) and failed by cause.
 //!
-//! `degraded` responses are counted inside `completed`, so goodput is
-//! `completed − degraded`; each failure cause is its own band.
+//! `completed` counts full answers only and `degraded` the requests answered by a
+//! fallback somewhere on their way, so goodput is `completed` and the two never overlap;
+//! each failure cause is its own band.
 
 use super::frame::*;
 use super::{Ctx, Panel, PanelBox};
@@ -55,7 +56,7 @@ fn bands(ctx: &Ctx) -> (Vec<String>, Vec<Band>) {
         for (w, row) in s.windows.iter().enumerate() {
             let Some(row) = row else { continue };
             let len = m.window_len_s[w].max(1e-9);
-            bands[0].rate[w] += (row.completed - row.degraded).max(0.0) / len;
+            bands[0].rate[w] += row.completed / len;
             bands[1].rate[w] += row.degraded / len;
             for (c, count) in row.failures.iter().enumerate() {
                 bands[2 + c].rate[w] += count / len;
