@@ -34,3 +34,42 @@ pub fn rank_services(metrics: &Metrics) -> Vec<usize> {
     });
     order
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::run_dir::ServiceWindow;
+
+    fn series(name: &str, failed: f64, util: f64, crashes: f64) -> ServiceSeries {
+        let w = ServiceWindow {
+            arrivals: 100.0,
+            failures: vec![failed],
+            utilization: Some(util),
+            crashes,
+            ..ServiceWindow::default()
+        };
+        ServiceSeries {
+            name: name.into(),
+            windows: vec![Some(w)],
+        }
+    }
+
+    #[test]
+    fn crashes_outrank_failures_which_outrank_load_and_ties_go_by_name() {
+        let metrics = Metrics {
+            services: vec![
+                series("busy", 0.0, 0.9, 0.0),
+                series("failing", 50.0, 0.5, 0.0),
+                series("crashed", 0.0, 0.1, 1.0),
+                series("b-idle", 0.0, 0.1, 0.0),
+                series("a-idle", 0.0, 0.1, 0.0),
+            ],
+            ..Metrics::default()
+        };
+        let names: Vec<&str> = rank_services(&metrics)
+            .iter()
+            .map(|&i| metrics.services[i].name.as_str())
+            .collect();
+        assert_eq!(names, ["crashed", "failing", "busy", "a-idle", "b-idle"]);
+    }
+}

@@ -98,3 +98,46 @@ pub fn layout(g: &DepGraph) -> Layout {
     }
     Layout { layers }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::graph::{GraphEdge, GraphNode};
+
+    fn graph(names: &[&str], edges: &[(usize, usize)]) -> DepGraph {
+        DepGraph {
+            title: "t".into(),
+            nodes: names
+                .iter()
+                .map(|n| GraphNode {
+                    name: n.to_string(),
+                    capacity: None,
+                    state: None,
+                })
+                .collect(),
+            edges: edges
+                .iter()
+                .map(|&(caller, callee)| GraphEdge {
+                    caller,
+                    callee,
+                    label: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_service_sits_right_of_all_its_callers() {
+        // gateway -> db directly and through cache: db goes in the third layer.
+        let g = graph(&["db", "cache", "gateway"], &[(2, 0), (2, 1), (1, 0)]);
+        assert_eq!(layout(&g).layers, vec![vec![2], vec![1], vec![0]]);
+    }
+
+    #[test]
+    fn service_level_cycles_still_lay_out() {
+        let g = graph(&["a", "b", "entry"], &[(2, 0), (0, 1), (1, 0)]);
+        let layers = layout(&g).layers;
+        assert_eq!(layers.iter().map(Vec::len).sum::<usize>(), 3);
+        assert_eq!(layers[0], vec![2]);
+    }
+}

@@ -219,3 +219,41 @@ fn draw_swatch(canvas: &Canvas, e: &LegendEntry, x: i32, y: i32) -> Drawn {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_fall_on_round_clock_times_inside_the_run() {
+        // 14:20:07 for 8 minutes: minute ticks, from 14:21:00.
+        let axis = TimeAxis {
+            t0: 0.0,
+            t1: 480.0,
+            start_clock_s: 14 * 3600 + 20 * 60 + 7,
+        };
+        let ticks = axis.ticks();
+        assert_eq!(axis.clock(ticks[0]), "14:21:00");
+        assert!(ticks.len() <= 10 && ticks.len() >= 5, "{ticks:?}");
+        assert!(ticks.windows(2).all(|w| (w[1] - w[0] - 60.0).abs() < 1e-9));
+        assert!(ticks.iter().all(|t| (0.0..=480.0).contains(t)));
+    }
+
+    #[test]
+    fn the_axis_maps_the_run_onto_the_plot_columns() {
+        let axis = TimeAxis {
+            t0: 100.0,
+            t1: 200.0,
+            start_clock_s: 0,
+        };
+        assert_eq!(axis.x(100.0), PLOT_LEFT);
+        assert_eq!(axis.x(200.0), plot_right());
+        assert_eq!(axis.x(-5.0), PLOT_LEFT, "clamped");
+    }
+
+    #[test]
+    fn truncation_marks_the_cut() {
+        assert_eq!(truncate("gateway", 10), "gateway");
+        assert_eq!(truncate("recommendations", 8), "recomme…");
+    }
+}

@@ -190,3 +190,26 @@ pub(crate) fn runs(
     out.retain(|r| !r.is_empty());
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_grid_is_one_two_five() {
+        let grid = log_grid(0.004, 0.6);
+        let expected = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5];
+        assert_eq!(grid.len(), expected.len(), "{grid:?}");
+        for (g, e) in grid.iter().zip(expected) {
+            assert!((g - e).abs() < 1e-12, "{grid:?}");
+        }
+    }
+
+    #[test]
+    fn seconds_are_labelled_in_the_unit_a_reader_expects() {
+        assert_eq!(seconds_label(0.05), "50 ms");
+        assert_eq!(seconds_label(2.0), "2 s");
+        assert_eq!(seconds_label(0.0015), "1.5 ms");
+        assert_eq!(seconds_label(0.0), "0");
+    }
+}

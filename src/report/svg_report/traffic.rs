@@ -11,14 +11,17 @@ use plotters::prelude::*;
 
 const GOODPUT: RGBColor = RGBColor(0x59, 0xa1, 0x4f);
 const DEGRADED: RGBColor = RGBColor(0xed, 0xc9, 0x48);
-/// Failure causes: warm reds and purples, far from goodput's green.
-const CAUSES: [RGBColor; 6] = [
+/// Failure causes: warm reds, purples and browns, far from goodput's green; given in
+/// order to the causes that occur, so neighbouring bands differ.
+const CAUSES: [RGBColor; 8] = [
     RGBColor(0xe1, 0x57, 0x59),
-    RGBColor(0x9d, 0x1b, 0x2e),
+    RGBColor(0x8c, 0x1c, 0x2b),
     RGBColor(0xb0, 0x7a, 0xa1),
     RGBColor(0xf2, 0x8e, 0x2b),
-    RGBColor(0x6a, 0x3d, 0x9a),
+    RGBColor(0x5e, 0x3c, 0x99),
     RGBColor(0xff, 0x9d, 0xa7),
+    RGBColor(0x8c, 0x56, 0x4b),
+    RGBColor(0x7f, 0x7f, 0x7f),
 ];
 
 struct Band {
@@ -44,8 +47,8 @@ fn bands(ctx: &Ctx) -> (Vec<String>, Vec<Band>) {
             rate: vec![0.0; n],
         },
     ];
-    for (i, cause) in m.causes.iter().enumerate() {
-        let color = CAUSES[i % CAUSES.len()];
+    for cause in &m.causes {
+        let color = CAUSES[0];
         bands.push(Band {
             label: format!("failed: {}", cause.replace('_', " ")),
             color,
@@ -64,6 +67,13 @@ fn bands(ctx: &Ctx) -> (Vec<String>, Vec<Band>) {
         }
     }
     bands.retain(|b| b.rate.iter().any(|r| *r > 0.0));
+    for (i, band) in bands
+        .iter_mut()
+        .filter(|b| b.label.starts_with("failed"))
+        .enumerate()
+    {
+        band.color = CAUSES[i % CAUSES.len()];
+    }
     (entries, bands)
 }
 
