@@ -157,6 +157,7 @@ fn draw_all(
                 text(&canvas, &format!("— {why}"), at, 13.0, &MUTED, HPos::Left)?;
             }
             None => {
+                warmup_shade(&canvas, ctx, b)?;
                 grid(&canvas, &ctx.axis, b)?;
                 (p.draw)(&canvas, ctx, b)?;
                 plots.push(b);
@@ -186,6 +187,24 @@ fn header(canvas: &Canvas, ctx: &Ctx) -> Drawn {
         sub.push_str(&format!(" · PARTIAL: {partial}"));
     }
     text(canvas, &sub, (14, 40), 13.0, &MUTED, HPos::Left)
+}
+
+/// End of the warm-up [s]: `summary.json` totals leave it out, so the plots grey it.
+pub(crate) fn warmup_end(ctx: &Ctx) -> Option<f64> {
+    let s = &ctx.run.summary;
+    let warmup = s["simulated_seconds"].as_f64()? - s["measured_seconds"].as_f64()?;
+    (warmup > 1e-9).then_some(ctx.axis.t0 + warmup)
+}
+
+fn warmup_shade(canvas: &Canvas, ctx: &Ctx, b: PanelBox) -> Drawn {
+    if let Some(end) = warmup_end(ctx) {
+        let (x0, x1) = (ctx.axis.x(ctx.axis.t0), ctx.axis.x(end));
+        canvas.draw(&Rectangle::new(
+            [(x0, b.plot_top()), (x1, b.plot_bottom())],
+            WARMUP.filled(),
+        ))?;
+    }
+    Ok(())
 }
 
 /// Vertical lines at the tick instants and a frame round the plot.

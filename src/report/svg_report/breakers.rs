@@ -70,13 +70,25 @@ fn draw(canvas: &Canvas, ctx: &Ctx, b: PanelBox, edges: &[usize], left_out: usiz
     for (row, &e) in edges.iter().enumerate() {
         let y0 = b.plot_top() + row as i32 * BAND as i32 + 2;
         let y1 = y0 + BAND as i32 - 4;
-        for (w, win) in m.edges[e].windows.iter().enumerate() {
-            let Some(fill) = win.as_ref().and_then(|w| color(w.breaker)) else {
-                continue;
-            };
-            let x0 = ctx.axis.x(m.window_start_s[w]);
-            let x1 = ctx.axis.x(m.window_start_s[w] + m.window_len_s[w]);
-            canvas.draw(&Rectangle::new([(x0, y0), (x1, y1)], fill.filled()))?;
+        // One rectangle per run of equal state, not per window: long runs stay small.
+        let states: Vec<Option<RGBColor>> = m.edges[e]
+            .windows
+            .iter()
+            .map(|w| w.as_ref().and_then(|w| color(w.breaker)))
+            .collect();
+        let mut w = 0;
+        while w < states.len() {
+            let end = (w..states.len())
+                .find(|&v| states[v] != states[w])
+                .unwrap_or(states.len());
+            if let Some(fill) = states[w] {
+                let x0 = ctx.axis.x(m.window_start_s[w]);
+                let x1 = ctx
+                    .axis
+                    .x(m.window_start_s[end - 1] + m.window_len_s[end - 1]);
+                canvas.draw(&Rectangle::new([(x0, y0), (x1, y1)], fill.filled()))?;
+            }
+            w = end;
         }
         // Names sit in the legend column, level with their band: edge names are too
         // long for the y-label column.

@@ -48,6 +48,7 @@ pub const PALETTE: [RGBColor; 8] = [
 pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 pub const MUTED: RGBColor = RGBColor(0x66, 0x66, 0x66);
 pub const GRID: RGBColor = RGBColor(0xe4, 0xe4, 0xe4);
+pub const WARMUP: RGBColor = RGBColor(0xf0, 0xf0, 0xf0);
 pub const DETECTED: RGBColor = RGBColor(0xb2, 0x18, 0x2b);
 pub const SCRIPTED: RGBColor = RGBColor(0x21, 0x66, 0xac);
 

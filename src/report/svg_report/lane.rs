@@ -137,6 +137,20 @@ impl Lane {
     fn key(&self, canvas: &Canvas, ctx: &Ctx, top: i32) -> Drawn {
         let y = top + KEY_HEIGHT / 2;
         text(canvas, "Timeline", (14, y), 15.0, &INK, HPos::Left)?;
+        if super::warmup_end(ctx).is_some() {
+            // Right-aligned at the end of the plots, clear of the marker key.
+            let label = "warm-up (left out of the totals)";
+            let x = plot_right() - text_width(label, 12.0);
+            canvas.draw(&Rectangle::new(
+                [(x - 26, y - 6), (x - 6, y + 6)],
+                WARMUP.filled(),
+            ))?;
+            canvas.draw(&Rectangle::new(
+                [(x - 26, y - 6), (x - 6, y + 6)],
+                GRID.stroke_width(1),
+            ))?;
+            text(canvas, label, (x, y), 12.0, &INK, HPos::Left)?;
+        }
         if ctx.run.events.is_empty() {
             return text(
                 canvas,

@@ -89,13 +89,25 @@ pub(crate) fn log_axis(
     hi: f64,
 ) -> Drawn {
     let grid = log_grid(lo, hi);
-    // On a narrow range every 1-2-5 value fits; on a wide one, label powers of ten only.
-    let crowded = grid.len() > 7;
-    for y in grid {
+    // Label a value only where it clears the last label: powers of ten first, then the
+    // 2s and 5s that fit between them.
+    let pixel = |y: f64| chart.backend_coord(&(axis.t0, y)).1;
+    let is_power = |y: f64| (y.log10() - y.log10().round()).abs() < 1e-9;
+    let mut labelled: Vec<i32> = grid
+        .iter()
+        .filter(|y| is_power(**y))
+        .map(|y| pixel(*y))
+        .collect();
+    for &y in grid.iter().filter(|y| !is_power(**y)) {
+        let py = pixel(y);
+        if labelled.iter().all(|l| (l - py).abs() >= 15) {
+            labelled.push(py);
+        }
+    }
+    let pixels: Vec<i32> = grid.iter().map(|y| pixel(*y)).collect();
+    for (y, py) in grid.into_iter().zip(pixels) {
         chart.draw_series(LineSeries::new([(axis.t0, y), (axis.t1, y)], GRID))?;
-        let power_of_ten = (y.log10() - y.log10().round()).abs() < 1e-9;
-        if !crowded || power_of_ten {
-            let (_, py) = chart.backend_coord(&(axis.t0, y));
+        if labelled.contains(&py) {
             text(
                 canvas,
                 &seconds_label(y),
