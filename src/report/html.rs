@@ -116,15 +116,36 @@ fn meta_line(run: &RunDir) -> String {
         ),
         format!("{} events", s["events"]),
     ];
-    match &s["outage"] {
-        Value::Null => {}
-        Value::String(t) => parts.push(format!("outage: {t}")),
-        other => parts.push(format!("outage: {other}")),
-    }
+    parts.extend(outage_text(s));
     if let Some(p) = s["partial"].as_str() {
         parts.push(format!("PARTIAL: {p}"));
     }
     parts.join(" · ")
+}
+
+/// The outage verdict of `summary.json` in words, when the run has one: either the
+/// engine's `{declared, at, minutes, recovered_at}` object or a plain string.
+pub fn outage_text(summary: &Value) -> Option<String> {
+    let o = &summary["outage"];
+    if let Some(t) = o.as_str() {
+        return Some(format!("outage: {t}"));
+    }
+    let declared = o["declared"].as_bool()?;
+    if !declared {
+        return Some("no outage".into());
+    }
+    let mut text = format!("outage declared at {}", o["at"].as_str().unwrap_or("?"));
+    if let Some(minutes) = o["minutes"].as_f64() {
+        text.push_str(&format!(" for {minutes:.1} min"));
+    }
+    match o["recovered_at"].as_str() {
+        Some(at) => text.push_str(&format!(", recovered at {at}")),
+        None => text.push_str(", not recovered"),
+    }
+    if let Some(verdict) = summary["metastability"]["verdict"].as_str() {
+        text.push_str(&format!("; after the last trigger: {verdict}"));
+    }
+    Some(text)
 }
 
 /// Drop an XML prolog so the SVG can sit inside HTML.

@@ -88,13 +88,16 @@ impl RunDir {
         self.summary[field].as_str().unwrap_or("")
     }
 
-    /// Services fed by the workload: from `run-inputs.json` when present, otherwise the
-    /// services no edge of `summary.json` calls.
+    /// Services fed by the workload: from `run-inputs.json` when present, else the
+    /// `entry.service` of `summary.json`, else the services no edge of `summary.json` calls.
     pub fn entry_services(&self) -> Vec<String> {
         if let Some(inputs) = &self.inputs {
             if !inputs.entry_services.is_empty() {
                 return inputs.entry_services.clone();
             }
+        }
+        if let Some(entry) = self.summary["entry"]["service"].as_str() {
+            return vec![entry.to_string()];
         }
         let callees: Vec<&str> = self.summary["edges"]
             .as_object()

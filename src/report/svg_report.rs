@@ -183,6 +183,9 @@ fn header(canvas: &Canvas, ctx: &Ctx) -> Drawn {
         ctx.axis.clock(ctx.axis.t1),
         super::html::duration_text(ctx.axis.t1 - ctx.axis.t0),
     );
+    if let Some(outage) = super::html::outage_text(&run.summary) {
+        sub.push_str(&format!(" · {outage}"));
+    }
     if let Some(partial) = run.summary["partial"].as_str() {
         sub.push_str(&format!(" · PARTIAL: {partial}"));
     }

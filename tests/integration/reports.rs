@@ -108,7 +108,8 @@ fn write_fixture(dir: &Path) {
         14:23:20,200.000,detected,gateway -> recs,circuit breaker gateway -> recs opens\n\
         14:26:40,400.000,detected,profile,profile out of memory: replica crashed\n";
     let summary = r#"{"scenario":"fixture-cascade","seed":42,"model_hash":"00000000deadbeef","events":123,
-        "simulated_seconds":600.0,"partial":null,"outage":"declared at 14:23:20",
+        "simulated_seconds":600.0,"partial":null,
+        "outage":{"declared":true,"at":"14:23:20","minutes":3.5,"recovered_at":null},
         "services":{"gateway":{"arrivals":24000,"completed":18000,"rejected":3000,"p99_s":2.5,"utilization":0.7},
                     "recs":{"arrivals":24600,"completed":18600,"rejected":3000,"p99_s":1.2,"utilization":0.6}},
         "edges":{"gateway -> recs":{"calls":24000},"recs -> profile":{"calls":18000}}}"#;
@@ -290,7 +291,10 @@ fn fixture_html_is_self_contained_and_complete() {
         .collect();
     assert_eq!(items.len(), 1);
     assert!(items[0].contains("profile slowed 10x, by the script"));
-    assert!(html.contains("outage: declared at 14:23:20"));
+    assert!(
+        html.contains("outage declared at 14:23:20 for 3.5 min, not recovered"),
+        "outage in the header"
+    );
     let cells: Vec<&str> = doc
         .descendants()
         .filter(|n| n.has_tag_name("td"))
@@ -351,9 +355,21 @@ fn sim_run_writes_the_report_and_same_seed_gives_same_bytes() {
         has_text(&all, "failed: rejected"),
         "the spike overflows the gateway queue"
     );
+    // The engine's own files: recs runs out of memory in the spike, the gateway's
+    // breaker on recs opens, and the detectors' timeline becomes markers.
+    for drawn in [
+        "5 · Memory against limit",
+        "out-of-memory crash",
+        "6 · Circuit breakers",
+        "gateway -> recs",
+        "recs memory exhaustion",
+        "gateway circuit breaker open",
+    ] {
+        assert!(has_text(&all, drawn), "`{drawn}` missing: {all:?}");
+    }
     assert!(
-        has_text(&all, "this run has no edges.csv")
-            || has_text(&all, "no edge has a circuit breaker")
+        !all.iter().any(|t| t.starts_with("— ")),
+        "every panel has data: {all:?}"
     );
     let graph = std::fs::read_to_string(run.join("graph.svg")).unwrap();
     let doc = roxmltree::Document::parse(&graph).unwrap();
