@@ -50,7 +50,7 @@ impl CompareRow {
             row.arrivals += field(e, "arrivals");
             row.good += field(e, "completed");
             row.degraded += field(e, "degraded");
-            row.failed += run.metrics.causes.iter().map(|c| field(e, c)).sum::<f64>();
+            row.failed += failed(&services[e.as_str()], &run.metrics.causes);
             let p99 = services[e.as_str()]["p99_s"].as_f64();
             row.p99_s = max_opt(row.p99_s, p99);
             if let Some(s) = run.metrics.service(e) {
@@ -71,6 +71,21 @@ impl CompareRow {
     pub fn success_pct(&self) -> Option<f64> {
         (self.arrivals > 0.0).then(|| 100.0 * self.good / self.arrivals)
     }
+}
+
+/// A service's failures from `summary.json`: its `failed` total, else the sum of its
+/// `errors` by cause, else of the cause fields themselves (older summaries).
+fn failed(service: &serde_json::Value, causes: &[String]) -> f64 {
+    if let Some(n) = service["failed"].as_f64() {
+        return n;
+    }
+    if let Some(errors) = service["errors"].as_object() {
+        return errors.values().filter_map(serde_json::Value::as_f64).sum();
+    }
+    causes
+        .iter()
+        .filter_map(|c| service[c.as_str()].as_f64())
+        .sum()
 }
 
 fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {

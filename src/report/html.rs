@@ -43,10 +43,12 @@ ol.timeline{font-family:monospace;font-size:13px;padding-left:0;list-style:none}
 .scripted{color:#2166ac}.detected{color:#b2182b}.kind{display:inline-block;width:80px}";
 
 /// Fields shown first, in this order; any other numeric field follows alphabetically.
-const SERVICE_FIELDS: [&str; 12] = [
+const SERVICE_FIELDS: [&str; 14] = [
     "arrivals",
     "completed",
     "degraded",
+    "failed",
+    "crashes",
     "rejected",
     "timed_out",
     "pool_timeout",
@@ -57,10 +59,13 @@ const SERVICE_FIELDS: [&str; 12] = [
     "utilization",
     "max_queue_depth",
 ];
-const EDGE_FIELDS: [&str; 6] = [
+const EDGE_FIELDS: [&str; 9] = [
     "calls",
     "attempts",
     "retries",
+    "ok",
+    "degraded",
+    "failed",
     "timeouts",
     "pool_timeouts",
     "errors",
@@ -213,7 +218,7 @@ fn columns(rows: &Map<String, Value>, preferred: &[&str]) -> Vec<String> {
         .filter_map(Value::as_object)
         .flat_map(|r| {
             r.iter()
-                .filter(|(_, v)| v.is_number())
+                .filter(|(_, v)| v.is_number() || is_breakdown(v))
                 .map(|(k, _)| k.clone())
         })
         .filter(|k| !preferred.contains(&k.as_str()))
@@ -224,9 +229,30 @@ fn columns(rows: &Map<String, Value>, preferred: &[&str]) -> Vec<String> {
     cols
 }
 
+/// A map of counts, such as failures by cause.
+fn is_breakdown(v: &Value) -> bool {
+    v.as_object()
+        .is_some_and(|m| !m.is_empty() && m.values().all(Value::is_u64))
+}
+
 fn cell(column: &str, v: &Value) -> String {
     match v {
         Value::Null => "–".into(),
+        Value::Object(m) if is_breakdown(v) => {
+            // The counts that are not zero, largest first (ties by name).
+            let mut parts: Vec<(&String, u64)> = m
+                .iter()
+                .filter_map(|(k, n)| Some((k, n.as_u64()?)))
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            parts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let text: Vec<String> = parts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            if text.is_empty() {
+                "–".into()
+            } else {
+                text.join(", ")
+            }
+        }
         Value::Number(n) if n.is_u64() || n.is_i64() => n.to_string(),
         Value::Number(n) => {
             let x = n.as_f64().unwrap_or(0.0);

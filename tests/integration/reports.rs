@@ -475,6 +475,16 @@ fn sim_compare_overlays_runs_and_tabulates_them() {
         lines[2]["seed8".len()..],
         "different seeds, different totals"
     );
+    // The table's totals are the run's own: the gateway's arrivals and failures.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(base.join("summary.json")).unwrap()).unwrap();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let row: Vec<&str> = lines[1].split(',').collect();
+    let column = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    let gateway = &summary["services"]["gateway"];
+    assert_eq!(column("entry_arrivals"), gateway["arrivals"].to_string());
+    assert_eq!(column("entry_failed"), gateway["failed"].to_string());
+    assert_eq!(column("entry_good"), gateway["completed"].to_string());
     let svg = std::fs::read_to_string(out_dir.join("compare.svg")).unwrap();
     let all = texts(&roxmltree::Document::parse(&svg).unwrap());
     assert!(has_text(&all, "Entry goodput") && has_text(&all, "Entry p99"));
