@@ -364,6 +364,7 @@ fn sim_run_writes_the_report_and_same_seed_gives_same_bytes() {
         "gateway -> recs",
         "recs memory exhaustion",
         "gateway circuit breaker open",
+        "14:22:30 profile store slowed 2x (disk contention)",
     ] {
         assert!(has_text(&all, drawn), "`{drawn}` missing: {all:?}");
     }

@@ -163,6 +163,11 @@ fn draw(canvas: &Canvas, ctx: &Ctx, b: PanelBox, shown: &[usize], left_out: usiz
         for (_, pick, swatch) in QUANTILES {
             for run in runs(ctx, s, |w| pick(w).filter(|v| *v > 0.0)) {
                 let style = color.stroke_width(if matches!(swatch, Swatch::Line) { 2 } else { 1 });
+                if let [point] = run[..] {
+                    // A lone window between gaps would draw no line at all.
+                    chart.draw_series(std::iter::once(Circle::new(point, 2, color.filled())))?;
+                    continue;
+                }
                 match swatch {
                     Swatch::Dashed => chart.draw_series(DashedLineSeries::new(run, 6, 4, style))?,
                     Swatch::Dotted => chart.draw_series(DashedLineSeries::new(run, 2, 3, style))?,
