@@ -514,3 +514,34 @@ fn report_on_a_directory_that_is_not_a_run_is_invalid_input() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no `service` column"));
     cleanup(&dir);
 }
+
+#[test]
+fn report_with_a_model_that_does_not_load_is_invalid_input() {
+    let dir = scratch("bad-model");
+    write_fixture(&dir);
+    let missing = dir.join("no-such-model.ron");
+    let out = sim(&[
+        "report",
+        dir.to_str().unwrap(),
+        "--model",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-model.ron"));
+    // Without --model, a model named in run-inputs.json that has moved only costs the
+    // graph its edge labels.
+    let inputs =
+        r#"{"scenario":"gone.ron","model":"/nonexistent/model.ron","entry_services":["gateway"]}"#;
+    std::fs::write(dir.join("run-inputs.json"), inputs).unwrap();
+    let out = sim(&["report", dir.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("use --model"));
+    let graph = std::fs::read_to_string(dir.join("graph.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&graph).unwrap();
+    let edges = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("edge"))
+        .count();
+    assert_eq!(edges, 2, "edges from summary.json's names");
+    cleanup(&dir);
+}

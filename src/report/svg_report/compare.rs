@@ -5,7 +5,7 @@
 use super::frame::*;
 use super::latency::log_axis;
 use super::{axis_labels, grid, PanelBox};
-use crate::report::run_dir::{RunDir, ServiceWindow};
+use crate::report::run_dir::{EventKind, RunDir, ServiceWindow};
 use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
@@ -28,11 +28,18 @@ fn entry_series(
             .filter(|s| entries.contains(&s.name))
             .filter_map(|s| s.windows[w].as_ref().and_then(|row| value(row, len)))
             .reduce(combine);
-        if let Some(v) = v {
-            out.push((m.window_start_s[w] + len / 2.0, v));
-        }
+        // NaN marks a window without a value: the line breaks there (see `segments`).
+        out.push((m.window_start_s[w] + len / 2.0, v.unwrap_or(f64::NAN)));
     }
     out
+}
+
+/// The unbroken stretches of a line.
+fn segments(line: &Line) -> Vec<Line> {
+    line.split(|p| p.1.is_nan())
+        .filter(|s| !s.is_empty())
+        .map(<[(f64, f64)]>::to_vec)
+        .collect()
 }
 
 pub fn compare_svg(runs: &[(String, &RunDir)]) -> Result<String, String> {
@@ -87,8 +94,21 @@ fn draw(
         &INK,
         HPos::Left,
     )?;
-    let sub = "aligned on simulated time since start; clock of the first run";
-    text(&canvas, sub, (14, 40), 13.0, &MUTED, HPos::Left)?;
+    let scripted: Vec<f64> = runs
+        .first()
+        .map(|(_, r)| {
+            r.events
+                .iter()
+                .filter(|e| e.kind == EventKind::Scripted)
+                .map(|e| e.t_s)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut sub = "aligned on simulated time since start; clock of the first run".to_string();
+    if !scripted.is_empty() {
+        sub.push_str(" · dashed blue lines: the first run's scripted actions");
+    }
+    text(&canvas, &sub, (14, 40), 13.0, &MUTED, HPos::Left)?;
     let entries: Vec<LegendEntry> = runs
         .iter()
         .enumerate()
@@ -120,6 +140,7 @@ fn draw(
     )?;
     grid(&canvas, axis, first)?;
     grid(&canvas, axis, second)?;
+    // f64::max and f64::min skip the NaN gap markers.
     let top = goodput.iter().flatten().map(|p| p.1).fold(1.0, f64::max);
     let area = first.chart_area(&canvas);
     let mut chart = ChartBuilder::on(&area)
@@ -137,10 +158,12 @@ fn draw(
         .axis_style(MUTED)
         .draw()?;
     for (i, line) in goodput.iter().enumerate() {
-        chart.draw_series(LineSeries::new(
-            line.clone(),
-            PALETTE[i % PALETTE.len()].stroke_width(2),
-        ))?;
+        for part in segments(line) {
+            chart.draw_series(LineSeries::new(
+                part,
+                PALETTE[i % PALETTE.len()].stroke_width(2),
+            ))?;
+        }
     }
     legend(&canvas, &entries, first.plot_top(), first.plot_bottom())?;
     let (lo, hi) = p99
@@ -167,10 +190,14 @@ fn draw(
             .draw()?;
         log_axis(&canvas, &mut chart, axis, lo * 0.7, hi * 1.5)?;
         for (i, line) in p99.iter().enumerate() {
-            chart.draw_series(LineSeries::new(
-                line.clone(),
-                PALETTE[i % PALETTE.len()].stroke_width(2),
-            ))?;
+            for part in segments(line) {
+                let color = PALETTE[i % PALETTE.len()];
+                if let [point] = part[..] {
+                    chart.draw_series(std::iter::once(Circle::new(point, 2, color.filled())))?;
+                } else {
+                    chart.draw_series(LineSeries::new(part, color.stroke_width(2)))?;
+                }
+            }
         }
         legend(&canvas, &entries, second.plot_top(), second.plot_bottom())?;
     } else {
@@ -182,6 +209,18 @@ fn draw(
             &MUTED,
             HPos::Left,
         )?;
+    }
+    // The counterfactuals share the baseline's script, so its actions mark both panels.
+    for t in scripted {
+        for b in [first, second] {
+            dashed_vline(
+                &canvas,
+                axis.x(t),
+                b.plot_top(),
+                b.plot_bottom(),
+                SCRIPTED.stroke_width(2),
+            )?;
+        }
     }
     axis_labels(&canvas, axis, second.top + second.height as i32)?;
     canvas.present()?;
