@@ -79,8 +79,9 @@ pub fn graph_svg(g: &DepGraph) -> String {
         .iter()
         .map(|&(x, y)| (x, y, x + NODE_W, y + NODE_H))
         .collect();
-    for (i, e) in g.edges.iter().enumerate() {
-        edge(&mut out, i, g, pos[e.caller], pos[e.callee], &mut placed);
+    let (starts, ends) = ports(g, &pos);
+    for i in 0..g.edges.len() {
+        edge(&mut out, i, g, starts[i], ends[i], &mut placed);
     }
     for (n, node) in g.nodes.iter().enumerate() {
         node_box(&mut out, n, node, pos[n]);
@@ -103,17 +104,49 @@ fn overlaps(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
     a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
 }
 
+/// Where each edge leaves its caller and enters its callee. Why spread them? Many
+/// callers of one service would otherwise meet in a single point and hide each other;
+/// ordering the ports by the other end's height keeps the curves from crossing there.
+/// A point on the canvas [px].
+type Point = (f64, f64);
+
+fn ports(g: &DepGraph, pos: &[Point]) -> (Vec<Point>, Vec<Point>) {
+    let mut starts = vec![(0.0, 0.0); g.edges.len()];
+    let mut ends = vec![(0.0, 0.0); g.edges.len()];
+    for (n, &(x, y)) in pos.iter().enumerate() {
+        let spread = |mut edges: Vec<usize>, other: &dyn Fn(usize) -> f64| {
+            edges.sort_by(|&a, &b| other(a).total_cmp(&other(b)).then(a.cmp(&b)));
+            let count = edges.len() as f64;
+            edges
+                .into_iter()
+                .enumerate()
+                .map(move |(k, e)| (e, y + NODE_H * (k as f64 + 1.0) / (count + 1.0)))
+        };
+        let out_edges = (0..g.edges.len())
+            .filter(|&e| g.edges[e].caller == n)
+            .collect();
+        for (e, py) in spread(out_edges, &|e| pos[g.edges[e].callee].1) {
+            starts[e] = (x + NODE_W, py);
+        }
+        let in_edges = (0..g.edges.len())
+            .filter(|&e| g.edges[e].callee == n)
+            .collect();
+        for (e, py) in spread(in_edges, &|e| pos[g.edges[e].caller].1) {
+            ends[e] = (x, py);
+        }
+    }
+    (starts, ends)
+}
+
 fn edge(
     out: &mut String,
     i: usize,
     g: &DepGraph,
-    from: (f64, f64),
-    to: (f64, f64),
+    start: (f64, f64),
+    end: (f64, f64),
     placed: &mut Vec<(f64, f64, f64, f64)>,
 ) {
     let e = &g.edges[i];
-    let start = (from.0 + NODE_W, from.1 + NODE_H / 2.0);
-    let end = (to.0, to.1 + NODE_H / 2.0);
     // A call to the same or an earlier layer loops over the top of the boxes.
     let bend = if end.0 > start.0 {
         (end.0 - start.0) / 2.0

@@ -34,8 +34,9 @@ pub fn plot_right() -> i32 {
 }
 
 /// Colours that stay distinguishable for the common forms of colour blindness
-/// (Tableau 10), assigned to services in order of how affected they are.
-pub const PALETTE: [RGBColor; 8] = [
+/// (Tableau 10 and a few of Tableau 20's), assigned to services in order of how affected
+/// they are; twelve, so a panel's six services rarely share one.
+pub const PALETTE: [RGBColor; 12] = [
     RGBColor(0x4e, 0x79, 0xa7),
     RGBColor(0xf2, 0x8e, 0x2b),
     RGBColor(0xb0, 0x7a, 0xa1),
@@ -44,6 +45,10 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0xed, 0xc9, 0x48),
     RGBColor(0xff, 0x9d, 0xa7),
     RGBColor(0x59, 0xa1, 0x4f),
+    RGBColor(0x17, 0xbe, 0xcf),
+    RGBColor(0xbc, 0xbd, 0x22),
+    RGBColor(0x39, 0x3b, 0x79),
+    RGBColor(0x7f, 0x7f, 0x7f),
 ];
 pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 pub const MUTED: RGBColor = RGBColor(0x66, 0x66, 0x66);

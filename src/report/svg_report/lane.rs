@@ -11,7 +11,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 const ROW: i32 = 18;
-const MAX_ROWS: usize = 8;
+/// Rows before labels are dropped (and counted): a dozen keeps a busy incident readable
+/// without the lane outgrowing the panels.
+const MAX_ROWS: usize = 12;
 const KEY_HEIGHT: i32 = 22;
 const LABEL_SIZE: f64 = 12.0;
 const MAX_LABEL_CHARS: usize = 64;
@@ -175,8 +177,9 @@ impl Lane {
             HPos::Left,
         )?;
         if self.dropped > 0 {
+            let noun = if self.dropped == 1 { "event" } else { "events" };
             let more = format!(
-                "+{} more events not labelled (see the timeline in index.html)",
+                "+{} more {noun} not labelled (see the timeline in index.html)",
                 self.dropped
             );
             text(canvas, &more, (x2 + 160, y), 12.0, &MUTED, HPos::Left)?;
