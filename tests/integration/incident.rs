@@ -414,3 +414,47 @@ fn sim_test_fails_on_a_broken_expectation() {
     );
     assert!(stdout.ends_with("2 passed, 2 failed\n"), "{stdout}");
 }
+
+/// The project's own regression tests on seeds: every shipped scenario's `expect` list,
+/// checked the way a user's CI would (`sim test scenarios/`).
+#[test]
+fn shipped_scenarios_meet_their_expectations() {
+    let root = crate::common::root();
+    let out = std::process::Command::new(sim_bin())
+        .current_dir(&root)
+        .args(["test", "scenarios"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.trim_end().ends_with(" 0 failed"), "{stdout}");
+}
+
+#[test]
+fn every_shipped_file_passes_sim_check() {
+    let root = crate::common::root();
+    let mut files: Vec<String> = Vec::new();
+    for dir in ["models", "scenarios"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+            files.push(e.path().to_string_lossy().into_owned());
+        }
+    }
+    files.sort();
+    let out = std::process::Command::new(sim_bin())
+        .current_dir(&root)
+        .arg("check")
+        .args(&files)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
