@@ -201,6 +201,12 @@ impl<'s> Simulation<'s> {
         sim.queue.schedule(first_window, Kind::WindowEnd, 0, 0);
         sim.schedule_incident();
         sim.start_detectors();
+        for (e, edge) in sim.model.edges.iter().enumerate() {
+            if edge.breaker.is_some() {
+                // Breakers start closed: say so from the first window on.
+                sim.rec.breaker_state(e as u32, 1, 0);
+            }
+        }
         sim
     }
 

@@ -61,7 +61,8 @@ fn unit_for(max_bytes: f64) -> (&'static str, f64) {
     const UNITS: [(&str, f64); 3] = [("GiB", 1073741824.0), ("MiB", 1048576.0), ("KiB", 1024.0)];
     UNITS
         .into_iter()
-        .find(|(_, size)| max_bytes >= 2.0 * size)
+        // At least 8 units, so that ticks do not round to repeated labels ("2 GiB, 2 GiB").
+        .find(|(_, size)| max_bytes >= 8.0 * size)
         .unwrap_or(("B", 1.0))
 }
 
