@@ -93,6 +93,9 @@ pub struct EdgeSummary {
     pub retries_refused_by_budget: u64,
     /// Callee replicas ejected by outlier detection.
     pub ejections: u64,
+    /// Seconds the breaker spent closed, open and half-open over the whole run
+    /// (warm-up included); `null` without a breaker.
+    pub breaker_time_s: Option<BTreeMap<&'static str, f64>>,
 }
 
 fn ratio(num: f64, den: u64) -> Option<f64> {
@@ -147,7 +150,7 @@ fn service_summary(t: &ServiceCounters, measured_ns: f64) -> ServiceSummary {
     }
 }
 
-fn edge_summary(t: &EdgeCounters) -> EdgeSummary {
+fn edge_summary(t: &EdgeCounters, breaker_time: Option<[u64; 3]>) -> EdgeSummary {
     let ended = t.ok + t.degraded + t.failed();
     EdgeSummary {
         calls: t.calls,
@@ -170,6 +173,12 @@ fn edge_summary(t: &EdgeCounters) -> EdgeSummary {
         pool_waiters_max: t.pool_waiters_max,
         bulkhead_in_use_max: t.bulkhead_in_use_max,
         breaker_transitions: t.breaker_transitions,
+        breaker_time_s: breaker_time.map(|[closed, open, half_open]| {
+            [("closed", closed), ("half_open", half_open), ("open", open)]
+                .into_iter()
+                .map(|(k, v)| (k, v as f64 / 1e9))
+                .collect()
+        }),
         retries_refused_by_budget: t.budget_exhausted,
         ejections: t.ejections,
     }
@@ -194,7 +203,15 @@ pub fn summarize(scenario: &Scenario, result: &RunResult) -> Summary {
         .edges
         .iter()
         .enumerate()
-        .map(|(e, edge)| (edge.name.clone(), edge_summary(&rec.edge_totals[e])))
+        .map(|(e, edge)| {
+            (
+                edge.name.clone(),
+                edge_summary(
+                    &rec.edge_totals[e],
+                    result.breaker_time.get(e).copied().flatten(),
+                ),
+            )
+        })
         .collect();
     Summary {
         scenario: scenario.name.clone(),
