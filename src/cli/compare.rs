@@ -3,12 +3,14 @@
 use cascade_sim::report::compare::{compare_csv, compare_svg, compare_text, CompareRow};
 use cascade_sim::report::run_dir::RunDir;
 use cascade_sim::report::write_atomically;
+use cascade_sim::scenario::resolve_scenario_path;
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct CompareArgs {
-    /// Two or more directories written by `sim run`; the first is the baseline.
+    /// Two or more run directories written by `sim run`, or scenarios (run first, into
+    /// `reports/<name>/`); the first is the baseline.
     #[arg(required = true, num_args = 2..)]
     dirs: Vec<PathBuf>,
     /// Where compare.svg, compare.csv and compare.txt go.
@@ -16,7 +18,50 @@ pub struct CompareArgs {
     out: PathBuf,
 }
 
+/// A run directory for an argument: itself, or the directory `sim run` writes for a
+/// scenario (running it now, quietly, by the same binary).
+fn run_dir_of(arg: &Path) -> Result<PathBuf, i32> {
+    if arg.is_dir() {
+        return Ok(arg.to_path_buf());
+    }
+    let scenario = resolve_scenario_path(&arg.to_string_lossy());
+    let name = scenario
+        .file_stem()
+        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    let exe = std::env::current_exe().map_err(|e| {
+        eprintln!("error: cannot find the sim executable: {e}");
+        1
+    })?;
+    eprintln!("running {} ...", scenario.display());
+    let status = std::process::Command::new(exe)
+        .arg("run")
+        .arg(&scenario)
+        .arg("--quiet")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .map_err(|e| {
+            eprintln!("error: cannot run {}: {e}", scenario.display());
+            1
+        })?;
+    match status.code() {
+        Some(0) => Ok(Path::new("reports").join(name)),
+        Some(code) => Err(code),
+        None => Err(1),
+    }
+}
+
 pub fn compare(args: CompareArgs) -> i32 {
+    let mut dirs = Vec::new();
+    for arg in &args.dirs {
+        match run_dir_of(arg) {
+            Ok(d) => dirs.push(d),
+            Err(code) => return code,
+        }
+    }
+    let args = CompareArgs {
+        dirs,
+        out: args.out,
+    };
     let mut runs = Vec::new();
     for dir in &args.dirs {
         match RunDir::load(dir) {

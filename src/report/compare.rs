@@ -26,6 +26,10 @@ pub struct CompareRow {
     pub worst_window_p99_s: Option<f64>,
     pub crashes: f64,
     pub peak_queue: f64,
+    pub outage: bool,
+    pub outage_minutes: Option<f64>,
+    /// Highest memory of any replica of any service [bytes].
+    pub peak_memory: f64,
 }
 
 impl CompareRow {
@@ -45,6 +49,13 @@ impl CompareRow {
             worst_window_p99_s: None,
             crashes: 0.0,
             peak_queue: 0.0,
+            outage: run.summary["outage"]["declared"].as_bool().unwrap_or(false),
+            outage_minutes: run.summary["outage"]["minutes"].as_f64(),
+            peak_memory: services.as_object().map_or(0.0, |m| {
+                m.values()
+                    .filter_map(|s| s["memory_peak_bytes"].as_f64())
+                    .fold(0.0, f64::max)
+            }),
         };
         for e in &entries {
             row.arrivals += field(e, "arrivals");
@@ -96,7 +107,7 @@ fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 }
 
 /// One length for the header and every row, so they cannot drift apart.
-const COLUMNS: usize = 12;
+const COLUMNS: usize = 16;
 const HEADER: [&str; COLUMNS] = [
     "run",
     "scenario",
@@ -110,6 +121,10 @@ const HEADER: [&str; COLUMNS] = [
     "worst_window_p99_s",
     "crashes",
     "peak_queue",
+    "outage",
+    "outage_minutes",
+    "goodput_lost",
+    "peak_memory_mib",
 ];
 
 fn cells(r: &CompareRow) -> [String; COLUMNS] {
@@ -127,6 +142,11 @@ fn cells(r: &CompareRow) -> [String; COLUMNS] {
         opt(r.worst_window_p99_s, 6),
         format!("{:.0}", r.crashes),
         format!("{:.0}", r.peak_queue),
+        if r.outage { "yes".into() } else { "no".into() },
+        opt(r.outage_minutes, 1),
+        // Entry requests not fully answered (failed or degraded).
+        format!("{:.0}", r.arrivals - r.good),
+        format!("{:.0}", r.peak_memory / 1048576.0),
     ]
 }
 
