@@ -15,6 +15,7 @@ pub mod events;
 mod gates;
 mod heap;
 mod incident;
+mod invariants;
 mod policies;
 pub mod rng;
 mod service;
@@ -39,6 +40,9 @@ pub struct Limits {
     /// Requests alive at once (queued, running, or waiting on calls), over all services.
     pub max_in_flight: usize,
 }
+
+/// Pending events allowed per request in flight (see `Simulation::run_for`).
+pub const PENDING_PER_IN_FLIGHT: usize = 8;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -109,6 +113,10 @@ pub struct Simulation<'s> {
     /// Scripted slowdown factor of each service's work (1 = normal).
     pub(crate) slowdown: Vec<f64>,
     pub(crate) rec: Recorder,
+    /// Root tasks of queued requests that took a worker and wait to run their steps.
+    pub(crate) ready_tasks: Vec<u32>,
+    /// True while `finish_job` is running those tasks (see there why).
+    pub(crate) running_ready: bool,
     events: u64,
     requests: u64,
     limits: Limits,
@@ -192,6 +200,8 @@ impl<'s> Simulation<'s> {
                 .collect(),
             detect: detect::Detect::default(),
             model,
+            ready_tasks: Vec::new(),
+            running_ready: false,
             events: 0,
             requests: 0,
             limits,
@@ -256,6 +266,17 @@ impl<'s> Simulation<'s> {
                     "stopped: more than {} requests in flight (the model is exploding; see --max-in-flight)",
                     self.limits.max_in_flight
                 ));
+                return true;
+            }
+            // Stale per-try timeouts stay in the heap until they fire: very long timeouts
+            // at high call rates would grow it without bound while few requests are alive.
+            if self.queue.len()
+                > self
+                    .limits
+                    .max_in_flight
+                    .saturating_mul(PENDING_PER_IN_FLIGHT)
+            {
+                self.partial = Some(format!("stopped: more than {} events pending (long timeouts at a high call rate?); the cap is {PENDING_PER_IN_FLIGHT} × --max-in-flight", self.queue.len() - 1));
                 return true;
             }
         }
@@ -345,16 +366,37 @@ impl<'s> Simulation<'s> {
             }
             return;
         }
-        // Thinning (Lewis–Shedler): candidates at the peak rate, each kept with probability
-        // rate(t)/peak, give a non-homogeneous Poisson process.
+        // Thinning (Lewis–Shedler): candidates at a bound of the rate, each kept with
+        // probability rate(t)/bound, give a non-homogeneous Poisson process.
+        let end = self.scenario.duration;
         loop {
-            let gap_ns = rng.sample::<f64, _>(Exp1) * self.mean_gap_ns[source as usize];
-            t = t.saturating_add((gap_ns.min(1e18) as u64).max(1));
-            if t > self.scenario.duration {
+            // Thinning against a bound that holds until `until`; a candidate past it is
+            // dropped and drawing restarts there (memoryless), against the next bound.
+            let (bound, until) = src.rate.bound_from(t);
+            let bound = bound * multiplier;
+            if bound <= 0.0 {
+                if until > end {
+                    return;
+                }
+                t = until;
+                continue;
+            }
+            let gap: f64 = rng.sample::<f64, _>(Exp1) / bound;
+            let gap_ns = (gap * 1e9).min(1e18) as u64;
+            let candidate = t.saturating_add(gap_ns.max(1));
+            if candidate >= until {
+                if until > end {
+                    return;
+                }
+                t = until;
+                continue;
+            }
+            t = candidate;
+            if t > end {
                 return;
             }
             let rate = src.rate.at(t) * multiplier;
-            if rate >= max || rng.random::<f64>() * max < rate {
+            if rate >= bound || rng.random::<f64>() * bound < rate {
                 break;
             }
         }
