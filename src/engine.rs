@@ -114,7 +114,8 @@ pub struct Simulation<'s> {
     pub(crate) slowdown: Vec<f64>,
     pub(crate) rec: Recorder,
     /// Root tasks of queued requests that took a worker and wait to run their steps.
-    pub(crate) ready_tasks: Vec<u32>,
+    /// `(task, generation)`: a crash may free one before it runs.
+    pub(crate) ready_tasks: Vec<(u32, u32)>,
     /// True while `finish_job` is running those tasks (see there why).
     pub(crate) running_ready: bool,
     events: u64,

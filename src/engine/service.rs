@@ -219,16 +219,19 @@ impl Simulation<'_> {
     /// after it: running each from the previous one's `finish_job` would recurse as deep
     /// as the queue is long and overflow the stack. The outermost call runs them in order.
     fn run_ready(&mut self, task: u32) {
-        self.ready_tasks.push(task);
+        self.ready_tasks.push((task, self.tasks.gen(task)));
         if self.running_ready {
             return;
         }
         self.running_ready = true;
         let mut i = 0;
         while i < self.ready_tasks.len() {
-            let task = self.ready_tasks[i];
+            let (task, gen) = self.ready_tasks[i];
             i += 1;
-            self.run_task(task);
+            // A crash of its replica in the meantime freed the task: nothing to run.
+            if self.tasks.gen(task) == gen {
+                self.run_task(task);
+            }
         }
         self.ready_tasks.clear();
         self.running_ready = false;

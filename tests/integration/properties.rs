@@ -1,5 +1,6 @@
 //! Property tests: random small models (1–5 services, acyclic call graphs, random pools,
-//! timeouts, queues, balancers, distributions and rates) run for a few simulated seconds
+//! timeouts, retries with backoff and jitter, circuit breakers, bulkheads, queues,
+//! balancers, distributions and rates) run for a few simulated seconds
 //! and must keep the engine's invariants. A failing case shrinks and prints as RON.
 //!
 //! Invariants checked:
@@ -132,8 +133,11 @@ fn client() -> impl Strategy<Value = String> {
         prop_oneof![Just(None), (1u64..200_000).prop_map(Some)],
         prop_oneof![Just(None), (1u32..4, 0u64..50_000).prop_map(Some)],
         0usize..4,
+        prop_oneof![Just(None), retry().prop_map(Some)],
+        prop_oneof![Just(None), breaker().prop_map(Some)],
+        prop_oneof![Just(None), (1u32..5, 0u64..50_000).prop_map(Some)],
     )
-        .prop_map(|(timeout, pool, balancer)| {
+        .prop_map(|(timeout, pool, balancer, retry, breaker, bulkhead)| {
             let mut parts = Vec::new();
             if let Some(t) = timeout {
                 parts.push(format!("timeout: {}", dur_us(t)));
@@ -151,8 +155,52 @@ fn client() -> impl Strategy<Value = String> {
                 "PowerOfTwoChoices",
             ][balancer];
             parts.push(format!("balancer: {b}"));
+            parts.extend(retry);
+            parts.extend(breaker);
+            if let Some((max, wait)) = bulkhead {
+                parts.push(format!(
+                    "bulkhead: Bulkhead(max_concurrent: {max}, max_wait: {})",
+                    dur_us(wait)
+                ));
+            }
             format!("Client({})", parts.join(", "))
         })
+}
+
+fn retry() -> impl Strategy<Value = String> {
+    (
+        1u32..4,
+        proptest::sample::subsequence(vec!["Timeout", "Error", "Rejection"], 1..=3),
+        1u64..20_000,
+        1.0f64..3.0,
+        0u64..100_000,
+        0usize..5,
+    )
+        .prop_map(|(attempts, on, base, multiplier, extra, jitter)| {
+            let j = ["None", "Full", "Equal", "Decorrelated", "Proportional"][jitter];
+            format!(
+                "retry: Retry(max_attempts: {attempts}, on: [{}], backoff: Backoff(base: {}, multiplier: {multiplier:.2}, cap: {}), jitter: {j})",
+                on.join(", "),
+                dur_us(base),
+                dur_us(base + extra)
+            )
+        })
+}
+
+fn breaker() -> impl Strategy<Value = String> {
+    (any::<bool>(), 1u32..20, 1u32..20, 10.0f64..100.0, 1u64..300_000).prop_map(
+        |(consecutive, n, min_calls, threshold, wait)| {
+            let window = if consecutive {
+                format!("ConsecutiveFailures({n})")
+            } else {
+                format!("CountBased({n})")
+            };
+            format!(
+                "breaker: Breaker(window: {window}, minimum_calls: {min_calls}, failure_rate_threshold: {threshold:.1}, wait: OpenWait(initial: {}))",
+                dur_us(wait.max(1000))
+            )
+        },
+    )
 }
 
 fn rate() -> impl Strategy<Value = String> {
