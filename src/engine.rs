@@ -277,7 +277,10 @@ impl<'s> Simulation<'s> {
                     .max_in_flight
                     .saturating_mul(PENDING_PER_IN_FLIGHT)
             {
-                self.partial = Some(format!("stopped: more than {} events pending (long timeouts at a high call rate?); the cap is {PENDING_PER_IN_FLIGHT} × --max-in-flight", self.queue.len() - 1));
+                self.partial = Some(format!(
+                    "stopped: more than {} events pending (long timeouts at a high call rate?); the cap is {PENDING_PER_IN_FLIGHT} × --max-in-flight",
+                    self.limits.max_in_flight.saturating_mul(PENDING_PER_IN_FLIGHT)
+                ));
                 return true;
             }
         }
