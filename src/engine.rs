@@ -41,6 +41,10 @@ pub struct Limits {
     pub max_in_flight: usize,
 }
 
+/// A stretch of a rate profile whose bound is below the peak by more than this factor is
+/// thinned against its own bound rather than the peak (see `schedule_arrival`).
+const FAR_BELOW_PEAK: f64 = 1000.0;
+
 /// Pending events allowed per request in flight (see `Simulation::run_for`).
 pub const PENDING_PER_IN_FLIGHT: usize = 8;
 
@@ -374,20 +378,34 @@ impl<'s> Simulation<'s> {
         // probability rate(t)/bound, give a non-homogeneous Poisson process.
         let end = self.scenario.duration;
         loop {
-            // Thinning against a bound that holds until `until`; a candidate past it is
-            // dropped and drawing restarts there (memoryless), against the next bound.
-            let (bound, until) = src.rate.bound_from(t);
-            let bound = bound * multiplier;
-            if bound <= 0.0 {
+            // Why two bounds? Candidates at the profile's peak keep the random stream of
+            // ordinary profiles. But where the rate stays far below the peak (99 days of
+            // silence or a trickle before a flood), they would be drawn by the 10^15, a
+            // hang no event limit sees; there the bound that holds until `until` is used,
+            // and a candidate past it is dropped and drawing restarts there (memoryless).
+            let (piece, until) = src.rate.bound_from(t);
+            let piece = piece * multiplier;
+            if piece * FAR_BELOW_PEAK >= max {
+                let gap_ns = rng.sample::<f64, _>(Exp1) * self.mean_gap_ns[source as usize];
+                t = t.saturating_add((gap_ns.min(1e18) as u64).max(1));
+                if t > end {
+                    return;
+                }
+                let rate = src.rate.at(t) * multiplier;
+                if rate >= max || rng.random::<f64>() * max < rate {
+                    break;
+                }
+                continue;
+            }
+            if piece <= 0.0 {
                 if until > end {
                     return;
                 }
                 t = until;
                 continue;
             }
-            let gap: f64 = rng.sample::<f64, _>(Exp1) / bound;
-            let gap_ns = (gap * 1e9).min(1e18) as u64;
-            let candidate = t.saturating_add(gap_ns.max(1));
+            let gap: f64 = rng.sample::<f64, _>(Exp1) / piece;
+            let candidate = t.saturating_add(((gap * 1e9).min(1e18) as u64).max(1));
             if candidate >= until {
                 if until > end {
                     return;
@@ -400,7 +418,7 @@ impl<'s> Simulation<'s> {
                 return;
             }
             let rate = src.rate.at(t) * multiplier;
-            if rate >= bound || rng.random::<f64>() * bound < rate {
+            if rate >= piece || rng.random::<f64>() * piece < rate {
                 break;
             }
         }

@@ -21,14 +21,25 @@ const SHORTENED: &[(&str, &str)] = &[
     ("cascade2021", "5m"),
 ];
 
+/// Every `scenarios/*.ron` that is a scenario (sweep files, `Sweep(...)`, are not).
 fn shipped_scenarios() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .filter(|p| !is_sweep(p))
         .collect();
     v.sort();
     v
+}
+
+fn is_sweep(path: &Path) -> bool {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let code = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("//"));
+    code.is_some_and(|l| l.starts_with("Sweep"))
 }
 
 fn golden_run(path: &Path) -> (String, String) {
