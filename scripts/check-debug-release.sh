@@ -12,6 +12,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
 for scenario in scenarios/*.ron; do
+  # Sweep files are not scenarios.
+  if grep -v '^\s*//' "$scenario" | grep -q '^\s*Sweep'; then continue; fi
   name=$(basename "$scenario" .ron)
   extra=()
   if [ -n "${1:-}" ]; then extra=(--duration "$1"); fi
