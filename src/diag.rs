@@ -219,14 +219,24 @@ impl Diagnostic {
     }
 }
 
+/// Names longer than this get no did-you-mean suggestion.
+const MAX_SUGGEST_LEN: usize = 256;
+
 /// The closest candidate by edit distance, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     wrong: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (wrong.chars().count() / 3).max(2);
+    let len = wrong.chars().count();
+    // Edit distance costs the product of the lengths: a hostile megabyte-long name must
+    // not stall the error report, and nobody mistypes a name that long.
+    if len > MAX_SUGGEST_LEN {
+        return None;
+    }
+    let limit = (len / 3).max(2);
     candidates
         .into_iter()
+        .filter(|c| c.len() <= MAX_SUGGEST_LEN * 4 && c.chars().count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(wrong, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))

@@ -15,6 +15,7 @@ pub mod events;
 mod gates;
 mod heap;
 mod incident;
+mod invariants;
 mod policies;
 pub mod rng;
 mod service;
@@ -39,6 +40,13 @@ pub struct Limits {
     /// Requests alive at once (queued, running, or waiting on calls), over all services.
     pub max_in_flight: usize,
 }
+
+/// A stretch of a rate profile whose bound is below the peak by more than this factor is
+/// thinned against its own bound rather than the peak (see `schedule_arrival`).
+const FAR_BELOW_PEAK: f64 = 1000.0;
+
+/// Pending events allowed per request in flight (see `Simulation::run_for`).
+pub const PENDING_PER_IN_FLIGHT: usize = 8;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -109,6 +117,11 @@ pub struct Simulation<'s> {
     /// Scripted slowdown factor of each service's work (1 = normal).
     pub(crate) slowdown: Vec<f64>,
     pub(crate) rec: Recorder,
+    /// Root tasks of queued requests that took a worker and wait to run their steps.
+    /// `(task, generation)`: a crash may free one before it runs.
+    pub(crate) ready_tasks: Vec<(u32, u32)>,
+    /// True while `finish_job` is running those tasks (see there why).
+    pub(crate) running_ready: bool,
     events: u64,
     requests: u64,
     limits: Limits,
@@ -192,6 +205,8 @@ impl<'s> Simulation<'s> {
                 .collect(),
             detect: detect::Detect::default(),
             model,
+            ready_tasks: Vec::new(),
+            running_ready: false,
             events: 0,
             requests: 0,
             limits,
@@ -255,6 +270,20 @@ impl<'s> Simulation<'s> {
                 self.partial = Some(format!(
                     "stopped: more than {} requests in flight (the model is exploding; see --max-in-flight)",
                     self.limits.max_in_flight
+                ));
+                return true;
+            }
+            // Stale per-try timeouts stay in the heap until they fire: very long timeouts
+            // at high call rates would grow it without bound while few requests are alive.
+            if self.queue.len()
+                > self
+                    .limits
+                    .max_in_flight
+                    .saturating_mul(PENDING_PER_IN_FLIGHT)
+            {
+                self.partial = Some(format!(
+                    "stopped: more than {} events pending (long timeouts at a high call rate?); the cap is {PENDING_PER_IN_FLIGHT} × --max-in-flight",
+                    self.limits.max_in_flight.saturating_mul(PENDING_PER_IN_FLIGHT)
                 ));
                 return true;
             }
@@ -345,16 +374,51 @@ impl<'s> Simulation<'s> {
             }
             return;
         }
-        // Thinning (Lewis–Shedler): candidates at the peak rate, each kept with probability
-        // rate(t)/peak, give a non-homogeneous Poisson process.
+        // Thinning (Lewis–Shedler): candidates at a bound of the rate, each kept with
+        // probability rate(t)/bound, give a non-homogeneous Poisson process.
+        let end = self.scenario.duration;
         loop {
-            let gap_ns = rng.sample::<f64, _>(Exp1) * self.mean_gap_ns[source as usize];
-            t = t.saturating_add((gap_ns.min(1e18) as u64).max(1));
-            if t > self.scenario.duration {
+            // Why two bounds? Candidates at the profile's peak keep the random stream of
+            // ordinary profiles. But where the rate stays far below the peak (99 days of
+            // silence or a trickle before a flood), they would be drawn by the 10^15, a
+            // hang no event limit sees; there the bound that holds until `until` is used,
+            // and a candidate past it is dropped and drawing restarts there (memoryless).
+            let (piece, until) = src.rate.bound_from(t);
+            let piece = piece * multiplier;
+            if piece * FAR_BELOW_PEAK >= max {
+                let gap_ns = rng.sample::<f64, _>(Exp1) * self.mean_gap_ns[source as usize];
+                t = t.saturating_add((gap_ns.min(1e18) as u64).max(1));
+                if t > end {
+                    return;
+                }
+                let rate = src.rate.at(t) * multiplier;
+                if rate >= max || rng.random::<f64>() * max < rate {
+                    break;
+                }
+                continue;
+            }
+            if piece <= 0.0 {
+                if until > end {
+                    return;
+                }
+                t = until;
+                continue;
+            }
+            let gap: f64 = rng.sample::<f64, _>(Exp1) / piece;
+            let candidate = t.saturating_add(((gap * 1e9).min(1e18) as u64).max(1));
+            if candidate >= until {
+                if until > end {
+                    return;
+                }
+                t = until;
+                continue;
+            }
+            t = candidate;
+            if t > end {
                 return;
             }
             let rate = src.rate.at(t) * multiplier;
-            if rate >= max || rng.random::<f64>() * max < rate {
+            if rate >= piece || rng.random::<f64>() * piece < rate {
                 break;
             }
         }

@@ -15,6 +15,7 @@
 pub mod diag;
 pub mod engine;
 pub mod expect;
+pub mod fuzz;
 pub mod load;
 pub mod model;
 pub mod observe;

@@ -4,6 +4,7 @@
 use crate::diag::{did_you_mean, Diagnostic, Source};
 use ron::extensions::Extensions;
 use serde::de::DeserializeOwned;
+use std::io::Read;
 use std::path::Path;
 
 /// Files larger than this are refused before parsing: no model needs 16 MiB of text, and
@@ -37,12 +38,23 @@ pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
             "a model or scenario is a small text file",
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        fail(
-            format!("cannot read file: {e}"),
-            "check the path and its permissions",
-        )
-    })?;
+    // Read at most one byte past the limit: `/dev/zero` or a growing file reports a
+    // length of 0 but would otherwise be read until memory runs out.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| {
+            fail(
+                format!("cannot read file: {e}"),
+                "check the path and its permissions",
+            )
+        })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(
+            "file is larger than the 16 MiB limit".into(),
+            "a model or scenario is a small text file",
+        ));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source::new(path, text)),
         Err(e) => {
@@ -86,10 +98,26 @@ pub fn parse_ron<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> 
 /// serde_path_to_error writes `?` for a segment it could not name (a parse error before
 /// any field was read); such segments say nothing to a user.
 fn clean_path(path: &str) -> String {
-    path.split('.')
+    let path = path
+        .split('.')
         .filter(|segment| *segment != "?" && !segment.is_empty())
         .collect::<Vec<_>>()
-        .join(".")
+        .join(".");
+    shorten(path)
+}
+
+/// Field paths longer than this are shortened to their two ends.
+const MAX_PATH_CHARS: usize = 160;
+
+/// A deeply nested document has a path thousands of segments long.
+fn shorten(path: String) -> String {
+    let chars: Vec<char> = path.chars().collect();
+    if chars.len() <= MAX_PATH_CHARS {
+        return path;
+    }
+    let head: String = chars[..MAX_PATH_CHARS / 2].iter().collect();
+    let tail: String = chars[chars.len() - MAX_PATH_CHARS / 2..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 fn spanned(source: &Source, path: &str, err: ron::error::SpannedError) -> Diagnostic {
@@ -176,6 +204,10 @@ fn describe(code: &ron::Error, text_here: &str) -> (String, Option<String>) {
                     .into(),
             ),
         ),
+        E::IntegerOutOfBounds => (
+            "number too large for this field".into(),
+            Some("docs/model-format.md gives each field's range".into()),
+        ),
         E::ExpectedInteger => (
             "expected a whole number".into(),
             Some(
@@ -187,10 +219,21 @@ fn describe(code: &ron::Error, text_here: &str) -> (String, Option<String>) {
             "unexpected text after the end of the document".into(),
             Some("a file holds one Model(...) or Scenario(...); remove what follows it".into()),
         ),
+        // ron's text suggests raising the limit, which a user of `sim` cannot do.
         E::ExceededRecursionLimit => (
-            code.to_string(),
+            "the document is nested more than 128 levels deep".into(),
             Some("the document is nested too deeply".into()),
         ),
+        E::ExpectedDifferentStructName { expected, found }
+            if *expected == "Scenario" && found == "Model" =>
+        {
+            (
+                code.to_string(),
+                Some(
+                    "this is a model; `sim run` takes a scenario that names it in `model:`".into(),
+                ),
+            )
+        }
         other => (
             other.to_string(),
             Some("check for a missing bracket, comma or quote near this position".into()),

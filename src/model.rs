@@ -5,6 +5,7 @@
 
 mod cycles;
 pub mod dist;
+pub mod limits;
 mod policies;
 mod program;
 mod resilience;

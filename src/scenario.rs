@@ -5,7 +5,10 @@ mod rate;
 mod validate;
 
 pub use rate::Rate;
-pub use validate::{load_model_file, load_scenario, resolve_scenario_path, validate_scenario};
+pub use validate::{
+    check_run_length, load_model_file, load_scenario, resolve_scenario_path, scenario_name,
+    validate_scenario,
+};
 pub use validate::{MAX_RATE, MAX_WINDOWS};
 
 use crate::model::{ClassId, Model, OpId, ServiceId};

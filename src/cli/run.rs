@@ -3,7 +3,7 @@
 use cascade_sim::engine::{Limits, RunResult};
 use cascade_sim::report::{self, run_inputs, summary::summarize, write_atomically};
 use cascade_sim::run::run_scenario;
-use cascade_sim::scenario::{load_scenario, resolve_scenario_path, Scenario};
+use cascade_sim::scenario::{check_run_length, load_scenario, resolve_scenario_path, Scenario};
 use cascade_sim::spec::units::{format_duration, parse_duration};
 use clap::Args;
 use std::io::{IsTerminal, Write};
@@ -58,6 +58,13 @@ pub fn run(args: RunArgs) -> i32 {
                 "error: --duration {} must be longer than the warm-up ({})",
                 format_duration(d),
                 format_duration(scenario.warmup)
+            );
+            return super::INVALID_INPUT;
+        }
+        if let Err(msg) = check_run_length(d, scenario.window, scenario.model.services.len()) {
+            eprintln!(
+                "error: --duration {}: {msg}\n  hint: use a shorter --duration",
+                format_duration(d)
             );
             return super::INVALID_INPUT;
         }

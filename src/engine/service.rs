@@ -112,6 +112,12 @@ impl Simulation<'_> {
     }
 
     fn start(&mut self, job: u32, from_queue: bool) {
+        let task = self.take_worker(job, from_queue);
+        self.run_task(task);
+    }
+
+    /// Give the job a worker and its root task; the task is not run yet.
+    fn take_worker(&mut self, job: u32, from_queue: bool) -> u32 {
         let now = self.now;
         let j = &mut self.jobs[job];
         j.started = now;
@@ -130,7 +136,7 @@ impl Simulation<'_> {
             failed: 0,
         });
         self.jobs[job].root_task = task;
-        self.run_task(task);
+        task
     }
 
     /// The job's root task ended: release the worker, answer the caller, start the next.
@@ -196,11 +202,39 @@ impl Simulation<'_> {
             match cause {
                 Some(cause) => self.drop_queued(next, cause),
                 None => {
-                    self.start(next, true);
+                    // The next request takes the worker at once, so nothing can overtake
+                    // it; only running its steps is deferred (see `run_ready`).
+                    let task = self.take_worker(next, true);
+                    self.run_ready(task);
                     return;
                 }
             }
         }
+    }
+
+    /// Run the root task of a queued request that has just taken a worker.
+    ///
+    /// Why not run it at once? A queued request can end the instant it starts (an empty
+    /// operation, a call failing at once on a full pool), freeing the worker for the one
+    /// after it: running each from the previous one's `finish_job` would recurse as deep
+    /// as the queue is long and overflow the stack. The outermost call runs them in order.
+    fn run_ready(&mut self, task: u32) {
+        self.ready_tasks.push((task, self.tasks.gen(task)));
+        if self.running_ready {
+            return;
+        }
+        self.running_ready = true;
+        let mut i = 0;
+        while i < self.ready_tasks.len() {
+            let (task, gen) = self.ready_tasks[i];
+            i += 1;
+            // A crash of its replica in the meantime freed the task: nothing to run.
+            if self.tasks.gen(task) == gen {
+                self.run_task(task);
+            }
+        }
+        self.ready_tasks.clear();
+        self.running_ready = false;
     }
 
     /// A queued request leaves without having run.

@@ -1,6 +1,7 @@
 //! `ModelSpec` → `Model`: resolve names to ids, convert units, compile operations and
 //! reject everything the engine could not run sensibly, collecting every problem.
 
+use super::limits::MAX_ERRORS;
 use super::{fnv1a, resilience, Dist, Edge, Model, Node, Operation, Program, SeqId, Service};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Source};
 use crate::spec::{ClientSpec, DistSpec, ModelSpec, StepSpec};
@@ -17,7 +18,16 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// Past [`MAX_ERRORS`], problems are counted but not located (see `limits`).
+    fn full(&self) -> bool {
+        self.errors.len() > MAX_ERRORS
+    }
+
     fn at_service(&mut self, service: &str, field: &str, message: String, hint: Option<&str>) {
+        if self.full() {
+            self.errors.push(self.src.error(None, "", message));
+            return;
+        }
         let loc = resilience::find_path(self.src, &["services", &format!("\"{service}\"")], field)
             .or_else(|| self.src.find_quoted(&["services"], service));
         let mut d = self
@@ -41,11 +51,16 @@ pub fn validate_model(spec: &ModelSpec, src: &Source) -> Result<Model, Diagnosti
         );
         return Err(Diagnostics(ck.errors));
     }
+    let too_big = super::limits::check_size(spec, src);
+    if !too_big.is_empty() {
+        return Err(Diagnostics(too_big));
+    }
     let classes = resilience::model_classes(spec);
     let services = check_services(spec, &classes, &mut ck);
     let operations = list_operations(spec);
     let mut edges = Vec::new();
     let clients = check_clients(spec, &mut ck);
+    let mut lookup = Lookup::new(spec, &clients);
     let mut program = Program::default();
     let mut bodies = Vec::new();
     for (svc_index, (svc_name, svc)) in spec.services.iter().enumerate() {
@@ -56,6 +71,7 @@ pub fn validate_model(spec: &ModelSpec, src: &Source) -> Result<Model, Diagnosti
                 program: &mut program,
                 edges: &mut edges,
                 clients: &clients,
+                lookup: &mut lookup,
                 svc_index,
                 path: format!("services.{svc_name}.operations.{op_name}"),
                 svc_name,
@@ -103,9 +119,13 @@ pub fn validate_model(spec: &ModelSpec, src: &Source) -> Result<Model, Diagnosti
         classes,
         hash: 0,
     };
-    ck.errors.extend(super::cycles::check_cycles(&model, src));
+    let cycles = super::cycles::check_cycles(&model, src);
+    if cycles.is_empty() {
+        ck.errors.extend(super::limits::check_depth(&model, src));
+    }
+    ck.errors.extend(cycles);
     if !ck.errors.is_empty() {
-        return Err(Diagnostics(ck.errors));
+        return Err(Diagnostics(super::limits::cap(ck.errors, src)));
     }
     model.hash = fnv1a(
         format!(
@@ -217,15 +237,19 @@ fn check_clients<'s>(
     ck: &mut Checker,
 ) -> BTreeMap<String, (u32, u32, &'s ClientSpec)> {
     let names: Vec<&str> = spec.services.keys().map(String::as_str).collect();
-    let id_of = |n: &str| names.iter().position(|x| *x == n).map(|i| i as u32);
+    let id_of = |n: &str| names.binary_search(&n).ok().map(|i| i as u32);
     let mut out: BTreeMap<String, (u32, u32, &ClientSpec)> = BTreeMap::new();
+    let mut by_pair: BTreeMap<(u32, u32), String> = BTreeMap::new();
     for (key, client) in &spec.calls {
         let path = format!("calls.{key}");
-        let loc = ck.src.find_quoted(&["calls"], key);
+        // Located only when reported: a valid file may hold hundreds of thousands of
+        // clients, and each search scans the file.
+        let src = ck.src;
+        let loc = || src.find_quoted(&["calls"], key);
         let Some((a, b)) = key.split_once("->").map(|(a, b)| (a.trim(), b.trim())) else {
             ck.errors.push(
                 ck.src
-                    .error(loc, path, format!("`{key}` is not an edge"))
+                    .error(loc(), path, format!("`{key}` is not an edge"))
                     .with_hint("write edges as \"caller -> callee\""),
             );
             continue;
@@ -239,7 +263,7 @@ fn check_clients<'s>(
                     resolved = false;
                     let mut d =
                         ck.src
-                            .error(loc, path.clone(), format!("unknown service `{name}`"));
+                            .error(loc(), path.clone(), format!("unknown service `{name}`"));
                     d.hint = Some(match did_you_mean(name, names.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("services are: {}", names.join(", ")),
@@ -253,7 +277,7 @@ fn check_clients<'s>(
                 ck.errors.push(
                     ck.src
                         .error(
-                            loc,
+                            loc(),
                             format!("{path}.timeout"),
                             "a timeout of 0 fails every call",
                         )
@@ -266,7 +290,7 @@ fn check_clients<'s>(
                 ck.errors.push(
                     ck.src
                         .error(
-                            loc,
+                            loc(),
                             format!("{path}.pool.size"),
                             format!("pool size {} is outside 1..={MAX_POOL_SIZE}", p.size),
                         )
@@ -274,21 +298,52 @@ fn check_clients<'s>(
                 );
             }
         }
-        if let Some(other) = out
-            .iter()
-            .find(|(_, (a, b, _))| resolved && [*a, *b] == ids)
-            .map(|(k, _)| k.clone())
-        {
+        if let Some(other) = by_pair.get(&(ids[0], ids[1])).filter(|_| resolved).cloned() {
             ck.errors.push(
                 ck.src
-                    .error(loc, path, format!("`{key}` is the same edge as `{other}`"))
+                    .error(
+                        loc(),
+                        path,
+                        format!("`{key}` is the same edge as `{other}`"),
+                    )
                     .with_hint("merge the two entries into one"),
             );
         } else if resolved {
+            by_pair.insert((ids[0], ids[1]), key.clone());
             out.insert(key.clone(), (ids[0], ids[1], client));
         }
     }
     out
+}
+
+struct Lookup {
+    /// Service names, sorted (the spec's map order).
+    names: Vec<String>,
+    /// Id of each service's first operation.
+    first_op: Vec<usize>,
+    /// The `calls` key of each (caller, callee) pair that has one.
+    client_keys: BTreeMap<(u32, u32), String>,
+    edge_ids: BTreeMap<(u32, u32), u32>,
+}
+
+impl Lookup {
+    fn new(spec: &ModelSpec, clients: &BTreeMap<String, (u32, u32, &ClientSpec)>) -> Self {
+        let mut first_op = Vec::with_capacity(spec.services.len());
+        let mut n = 0;
+        for s in spec.services.values() {
+            first_op.push(n);
+            n += s.operations.len();
+        }
+        Lookup {
+            names: spec.services.keys().cloned().collect(),
+            first_op,
+            client_keys: clients
+                .iter()
+                .map(|(k, (a, b, _))| ((*a, *b), k.clone()))
+                .collect(),
+            edge_ids: BTreeMap::new(),
+        }
+    }
 }
 
 struct Compile<'a, 'c> {
@@ -297,6 +352,9 @@ struct Compile<'a, 'c> {
     program: &'a mut Program,
     edges: &'a mut Vec<Edge>,
     clients: &'a BTreeMap<String, (u32, u32, &'a ClientSpec)>,
+    /// Name tables built once, so that compiling a call is a lookup, not a scan (a
+    /// hostile model may hold a million calls).
+    lookup: &'a mut Lookup,
     svc_index: usize,
     path: String,
     svc_name: &'a str,
@@ -341,6 +399,10 @@ impl Compile<'_, '_> {
         message: String,
         hint: Option<String>,
     ) {
+        if self.ck.full() {
+            self.ck.errors.push(self.ck.src.error(None, "", message));
+            return;
+        }
         let ctx = [
             "services",
             &format!("\"{}\"", self.svc_name),
@@ -439,9 +501,9 @@ impl Compile<'_, '_> {
             );
             return self.program.push_node(placeholder);
         };
-        let names: Vec<&str> = self.spec.services.keys().map(String::as_str).collect();
-        let Some(callee) = names.iter().position(|n| *n == svc) else {
-            let hint = match did_you_mean(svc, names.iter().copied()) {
+        let names = &self.lookup.names;
+        let Some(callee) = names.binary_search(&svc.to_string()).ok() else {
+            let hint = match did_you_mean(svc, names.iter().map(String::as_str)) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("services are: {}", names.join(", ")),
             };
@@ -473,14 +535,7 @@ impl Compile<'_, '_> {
             );
             return self.program.push_node(placeholder);
         };
-        let op_id = self
-            .spec
-            .services
-            .values()
-            .take(callee)
-            .map(|s| s.operations.len())
-            .sum::<usize>()
-            + op_index;
+        let op_id = self.lookup.first_op[callee] + op_index;
         let edge = self.edge(self.svc_index as u32, callee as u32);
         self.program.push_node(Node::Call {
             edge,
@@ -489,19 +544,19 @@ impl Compile<'_, '_> {
     }
 
     fn edge(&mut self, caller: u32, callee: u32) -> u32 {
-        if let Some(i) = self
-            .edges
-            .iter()
-            .position(|e| e.caller == caller && e.callee == callee)
-        {
-            return i as u32;
+        if let Some(i) = self.lookup.edge_ids.get(&(caller, callee)) {
+            return *i;
         }
-        let names: Vec<&String> = self.spec.services.keys().collect();
+        let names = &self.lookup.names;
         let (key, client) = self
-            .clients
-            .iter()
-            .find(|(_, (a, b, _))| *a == caller && *b == callee)
-            .map(|(k, (_, _, c))| (k.clone(), (*c).clone()))
+            .lookup
+            .client_keys
+            .get(&(caller, callee))
+            .and_then(|k| {
+                self.clients
+                    .get(k)
+                    .map(|(_, _, c)| (k.clone(), (*c).clone()))
+            })
             .unwrap_or_default();
         let r = resilience::edge_resilience(
             &client,
@@ -532,7 +587,9 @@ impl Compile<'_, '_> {
             throttle: r.throttle,
             outlier: r.outlier,
         });
-        (self.edges.len() - 1) as u32
+        let id = (self.edges.len() - 1) as u32;
+        self.lookup.edge_ids.insert((caller, callee), id);
+        id
     }
 }
 

@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 
 /// More windows than this would make `metrics.csv` unreadably large.
 pub const MAX_WINDOWS: u64 = 1_000_000;
+/// Rows of `metrics.csv` (windows × services), all kept in memory until the run ends.
+pub const MAX_ROWS: u64 = 2_000_000;
+/// Sources in one scenario; each is checked against all the others for twins.
+pub const MAX_SOURCES: usize = 10_000;
 /// A rate beyond this cannot be simulated in useful time on one machine.
 pub const MAX_RATE: f64 = 1e8;
 
@@ -28,6 +32,16 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Diagnostics> {
         return Err(src
             .error(model_loc, "model", "the scenario names itself as its model")
             .with_hint("point `model` at a model file, e.g. \"../models/recsys.ron\"")
+            .into());
+    }
+    if model_file.is_dir() {
+        return Err(src
+            .error(
+                model_loc,
+                "model",
+                format!("model path `{}` is a directory", model_file.display()),
+            )
+            .with_hint("name the model's .ron file")
             .into());
     }
     if !model_file.is_file() {
@@ -96,14 +110,11 @@ pub fn validate_scenario(
             src.error(field("window"), "window", "window must be greater than 0")
                 .with_hint("e.g. window: \"10s\""),
         );
-    } else if spec.duration.0 / spec.window.0 > MAX_WINDOWS {
+    } else if let Err(msg) = check_run_length(spec.duration.0, spec.window.0, model.services.len())
+    {
         errors.push(
-            src.error(
-                field("window"),
-                "window",
-                format!("duration / window is more than {MAX_WINDOWS} rows"),
-            )
-            .with_hint("use a longer window"),
+            src.error(field("window"), "window", msg)
+                .with_hint("use a longer window or a shorter duration"),
         );
     }
     if spec.window.0 > 0 && !spec.warmup.0.is_multiple_of(spec.window.0) {
@@ -124,6 +135,20 @@ pub fn validate_scenario(
             src.error(field("sources"), "sources", "the scenario has no sources")
                 .with_hint("add Source(target: \"service/operation\", rate: Constant(10.0))"),
         );
+    }
+    if spec.sources.len() > MAX_SOURCES {
+        errors.push(
+            src.error(
+                field("sources"),
+                "sources",
+                format!(
+                    "{} sources, more than the limit of {MAX_SOURCES}",
+                    spec.sources.len()
+                ),
+            )
+            .with_hint("one source per entry point and class is usually enough"),
+        );
+        return Err(Diagnostics(errors));
     }
     let mut sources = Vec::new();
     let mut names = std::collections::BTreeSet::new();
@@ -228,13 +253,16 @@ pub fn validate_scenario(
         detectors,
         expect,
     };
+    let name = scenario_name(&src.file);
+    if let Err(msg) = &name {
+        errors.push(src.error(None, "", msg.clone()).with_hint(
+            "the scenario's file name names its output directory; use letters, digits, '-', '_' and '.'",
+        ));
+    }
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
-    let name = src
-        .file
-        .file_stem()
-        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    let name = name.unwrap_or_default();
     Ok(Scenario {
         name,
         file: src.file.clone(),
@@ -248,6 +276,52 @@ pub fn validate_scenario(
         sources,
         incident,
     })
+}
+
+/// The scenario's name, from its file name; it names the default output directory
+/// `reports/<name>/`, so it must be one plain path component.
+pub fn scenario_name(file: &Path) -> Result<String, String> {
+    let name = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let plain = !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && !name.chars().any(char::is_control);
+    if plain {
+        Ok(name)
+    } else {
+        Err(format!(
+            "`{}` does not give a usable scenario name (got `{}`)",
+            file.display(),
+            name.escape_debug()
+        ))
+    }
+}
+
+/// Check that a run of `duration` with `window`-long rows stays within the row limits;
+/// used for the scenario's own duration and for a `--duration` override alike.
+pub fn check_run_length(duration: u64, window: u64, services: usize) -> Result<(), String> {
+    if window == 0 {
+        return Err("window must be greater than 0".into());
+    }
+    let windows = duration.div_ceil(window);
+    if windows > MAX_WINDOWS {
+        return Err(format!(
+            "{} / {} is {windows} windows, more than the limit of {MAX_WINDOWS}",
+            crate::spec::units::format_duration(duration),
+            crate::spec::units::format_duration(window)
+        ));
+    }
+    let rows = windows.saturating_mul(services as u64);
+    if rows > MAX_ROWS {
+        return Err(format!(
+            "{windows} windows × {services} services is {rows} rows of metrics, more than the limit of {MAX_ROWS}"
+        ));
+    }
+    Ok(())
 }
 
 fn parse_clock(text: &str) -> Option<u64> {
@@ -265,10 +339,10 @@ fn parse_clock(text: &str) -> Option<u64> {
 fn check_rate(r: f64) -> Result<f64, String> {
     if !r.is_finite() || r < 0.0 {
         Err(format!(
-            "rate {r} is not a finite, non-negative number of requests per second"
+            "rate {r:?} is not a finite, non-negative number of requests per second"
         ))
     } else if r > MAX_RATE {
-        Err(format!("rate {r}/s is above the {MAX_RATE}/s limit"))
+        Err(format!("rate {r:?}/s is above the {MAX_RATE:?}/s limit"))
     } else {
         Ok(r)
     }

@@ -75,7 +75,9 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
         })?;
     let ns = (value * scale).round();
     if !ns.is_finite() || ns > MAX_DURATION_NS as f64 {
-        return Err(format!("duration `{text}` is too large (at most 100 days)"));
+        return Err(format!(
+            "duration `{text}` is too large (at most 100 days); write at most \"2400h\""
+        ));
     }
     Ok(ns as u64)
 }

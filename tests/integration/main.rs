@@ -1,9 +1,15 @@
 //! One integration-test binary; files are named by area.
 
+mod bad_input;
 mod check;
 mod common;
 mod determinism;
+mod fuzz_corpus;
+mod golden;
+mod guards;
 mod incident;
+mod outputs;
+mod properties;
 mod reports;
 mod resilience;
 mod stats;

@@ -1,0 +1,76 @@
+//! Checks of the engine's bookkeeping, for property tests and the fuzzer: every count of
+//! things held (workers, queue places, connections, requests) stays within its bounds and
+//! agrees with the others.
+
+use super::Simulation;
+
+impl Simulation<'_> {
+    /// `Err` names the first broken invariant. Cost grows with replicas and pools, so call
+    /// it between slices of events, not after each one.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let mut outstanding = 0u64;
+        for (i, r) in self.replicas.iter().enumerate() {
+            let svc = &self.model.services[r.service as usize];
+            if r.busy > svc.workers {
+                return Err(format!(
+                    "replica {i} of {}: {} busy workers of {}",
+                    svc.name, r.busy, svc.workers
+                ));
+            }
+            if r.queue.len() as u64 > svc.queue_capacity {
+                return Err(format!(
+                    "replica {i} of {}: {} queued, capacity {}",
+                    svc.name,
+                    r.queue.len(),
+                    svc.queue_capacity
+                ));
+            }
+            if !r.queue.is_empty() && r.busy < svc.workers {
+                return Err(format!(
+                    "replica {i} of {}: requests queue while a worker is free",
+                    svc.name
+                ));
+            }
+            if u64::from(r.outstanding) != u64::from(r.busy) + r.queue.len() as u64 {
+                return Err(format!(
+                    "replica {i} of {}: outstanding {} ≠ busy {} + queued {}",
+                    svc.name,
+                    r.outstanding,
+                    r.busy,
+                    r.queue.len()
+                ));
+            }
+            outstanding += u64::from(r.outstanding);
+        }
+        if outstanding != self.jobs.live() as u64 {
+            return Err(format!(
+                "{} requests held by replicas, {} alive",
+                outstanding,
+                self.jobs.live()
+            ));
+        }
+        for (i, p) in self.gates.iter().enumerate() {
+            if p.in_use > p.size {
+                return Err(format!(
+                    "pool or bulkhead {i}: {} held of {}",
+                    p.in_use, p.size
+                ));
+            }
+        }
+        for s in 0..self.model.services.len() as u32 {
+            let held: u64 = self
+                .replicas
+                .iter()
+                .filter(|r| r.service == s)
+                .map(|r| u64::from(r.outstanding))
+                .sum();
+            if held != self.rec.in_system(s) {
+                return Err(format!(
+                    "service {s}: {held} requests held, recorder counts {}",
+                    self.rec.in_system(s)
+                ));
+            }
+        }
+        Ok(())
+    }
+}
