@@ -21,6 +21,7 @@ pub mod rng;
 mod service;
 mod state;
 mod task;
+mod timeouts;
 
 use crate::model::Model;
 use crate::observe::Recorder;
@@ -114,6 +115,8 @@ pub struct Simulation<'s> {
     pub(crate) partitions: Vec<(u32, u32)>,
     pub(crate) chaos_rng: Vec<Stream>,
     pub(crate) detect: detect::Detect,
+    /// Per edge: per-try timeouts in expiry order (see `timeouts`).
+    pub(crate) timeouts: Vec<timeouts::TimeoutQueue>,
     /// Scripted slowdown factor of each service's work (1 = normal).
     pub(crate) slowdown: Vec<f64>,
     pub(crate) rec: Recorder,
@@ -204,6 +207,9 @@ impl<'s> Simulation<'s> {
                 .map(|c| rng::stream(seed, &c.name))
                 .collect(),
             detect: detect::Detect::default(),
+            timeouts: (0..model.edges.len())
+                .map(|_| timeouts::TimeoutQueue::default())
+                .collect(),
             model,
             ready_tasks: Vec::new(),
             running_ready: false,
@@ -246,6 +252,7 @@ impl<'s> Simulation<'s> {
                 Kind::WorkDone => self.on_work_done(ev.handle, ev.gen),
                 Kind::Reply => self.on_reply(ev.handle, ev.gen),
                 Kind::Timeout => self.on_timeout(ev.handle, ev.gen),
+                Kind::TimeoutQueue => self.on_timeout_queue(ev.handle),
                 Kind::AcquireTimeout => self.on_acquire_timeout(ev.handle, ev.gen),
                 Kind::Backoff => self.on_backoff_done(ev.handle, ev.gen),
                 Kind::FallbackDone => self.on_fallback_done(ev.handle, ev.gen),

@@ -219,10 +219,10 @@ impl Simulation<'_> {
         counters.attempts += 1;
         counters.retries += u64::from(retry);
         let gen = self.calls.gen(call);
-        if give_up_at != NEVER {
-            self.queue.schedule(give_up_at, Kind::Timeout, call, gen);
-        }
         let (caller, callee) = (e.caller, e.callee);
+        if give_up_at != NEVER {
+            self.arm_timeout(edge, give_up_at, call, gen);
+        }
         if self
             .partitions
             .iter()

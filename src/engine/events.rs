@@ -12,6 +12,7 @@ pub enum Kind {
     WorkDone,
     Reply,
     Timeout,
+    TimeoutQueue,
     AcquireTimeout,
     Backoff,
     FallbackDone,
