@@ -8,6 +8,9 @@ impl Simulation<'_> {
     /// `Err` names the first broken invariant. Cost grows with replicas and pools, so call
     /// it between slices of events, not after each one.
     pub fn check_invariants(&self) -> Result<(), String> {
+        if let Some(v) = &self.policies.breaker_violation {
+            return Err(format!("circuit breaker outside its state machine: {v}"));
+        }
         let mut outstanding = 0u64;
         for (i, r) in self.replicas.iter().enumerate() {
             let svc = &self.model.services[r.service as usize];

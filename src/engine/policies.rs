@@ -26,6 +26,11 @@ pub struct Policies {
     pub active_calls: Vec<u32>,
     /// Per replica.
     pub rate_limit: Vec<Option<RateLimiter>>,
+    /// Per edge: the breaker state after its last transition, to check that transitions
+    /// follow the state machine (for `check_invariants`).
+    pub breaker_last: Vec<BreakerState>,
+    /// The first transition that did not, if any.
+    pub breaker_violation: Option<String>,
     pub concurrency: Vec<Option<ConcurrencyLimiter>>,
 }
 
@@ -65,6 +70,8 @@ impl Policies {
                 .map(|e| e.retry_budget.as_ref().map(RetryBudget::new))
                 .collect(),
             active_calls: vec![0; model.edges.len()],
+            breaker_last: vec![BreakerState::Closed; model.edges.len()],
+            breaker_violation: None,
             rate_limit,
             concurrency,
         }
@@ -218,6 +225,20 @@ impl Simulation<'_> {
     }
 
     fn breaker_transition(&mut self, edge: u32, t: Transition) {
+        use BreakerState::{Closed, HalfOpen, Open};
+        let last = std::mem::replace(&mut self.policies.breaker_last[edge as usize], t.to);
+        let allowed = matches!(
+            (t.from, t.to),
+            (Closed, Open) | (Open, HalfOpen) | (HalfOpen, Open) | (HalfOpen, Closed)
+        );
+        if (t.from != last || !allowed) && self.policies.breaker_violation.is_none() {
+            self.policies.breaker_violation = Some(format!(
+                "edge {edge}: breaker went {} -> {} after {}",
+                t.from.name(),
+                t.to.name(),
+                last.name()
+            ));
+        }
         self.rec.breaker_state(edge, breaker_code(t.to), 1);
         let e = &self.model.edges[edge as usize];
         let kind = match t.to {
