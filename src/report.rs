@@ -16,6 +16,7 @@ pub mod summary;
 mod svg_report;
 mod table;
 pub mod timeline;
+pub mod traces;
 pub mod verdict;
 
 pub use files::{write_atomically, write_run_outputs};

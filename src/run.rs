@@ -12,9 +12,23 @@ pub const SLICE_EVENTS: u64 = 1 << 20;
 pub fn run_scenario(
     scenario: &Scenario,
     limits: Limits,
+    between_slices: impl FnMut(f64) -> Option<String>,
+) -> RunResult {
+    run_traced(scenario, limits, None, between_slices)
+}
+
+/// As [`run_scenario`], following a seeded share `trace_sample` (0–1) of external
+/// requests as spans (`RunResult::spans`).
+pub fn run_traced(
+    scenario: &Scenario,
+    limits: Limits,
+    trace_sample: Option<f64>,
     mut between_slices: impl FnMut(f64) -> Option<String>,
 ) -> RunResult {
     let mut sim = Simulation::new(scenario, limits);
+    if let Some(rate) = trace_sample {
+        sim.trace(rate);
+    }
     while !sim.run_for(SLICE_EVENTS) {
         let done = sim.now() as f64 / scenario.duration as f64;
         if let Some(reason) = between_slices(done) {

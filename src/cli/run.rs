@@ -2,7 +2,7 @@
 
 use cascade_sim::engine::{Limits, RunResult};
 use cascade_sim::report::{self, run_inputs, summary::summarize, write_atomically};
-use cascade_sim::run::run_scenario;
+use cascade_sim::run::run_traced;
 use cascade_sim::scenario::{check_run_length, load_scenario, resolve_scenario_path, Scenario};
 use cascade_sim::spec::units::{format_duration, parse_duration};
 use clap::Args;
@@ -32,6 +32,10 @@ pub struct RunArgs {
     /// Stop after this much wall-clock time, e.g. "2m", keeping partial results.
     #[arg(long, value_parser = parse_duration)]
     max_wall: Option<u64>,
+    /// Follow this share (0–1) of external requests and write traces.json (Chrome
+    /// trace-event format, opens in Perfetto); sampling is seeded.
+    #[arg(long, value_name = "RATE")]
+    trace_sample: Option<f64>,
     /// Stop when more requests than this are in flight at once.
     #[arg(long, default_value_t = Limits::default().max_in_flight)]
     max_in_flight: usize,
@@ -83,12 +87,21 @@ pub fn run(args: RunArgs) -> i32 {
         max_in_flight: args.max_in_flight,
     };
     let started = Instant::now();
+    if let Some(rate) = args.trace_sample {
+        if !rate.is_finite() || !(0.0..=1.0).contains(&rate) {
+            eprintln!(
+                "error: --trace-sample {rate} is outside 0..=1 (a share of requests, e.g. 0.001)"
+            );
+            return super::INVALID_INPUT;
+        }
+    }
     let result = simulate(
         &scenario,
         limits,
         args.quiet,
         args.max_wall.map(Duration::from_nanos),
         started,
+        args.trace_sample,
     );
     let wall = started.elapsed().as_secs_f64();
     let summary = summarize(&scenario, &result);
@@ -109,6 +122,14 @@ pub fn run(args: RunArgs) -> i32 {
         let run_json = out.join("run.json");
         write_atomically(&run_json, run_json_text(&result, wall).as_bytes())?;
         w.push(run_json);
+        if args.trace_sample.is_some() {
+            let traces = out.join("traces.json");
+            write_atomically(
+                &traces,
+                report::traces::traces_json(&scenario, &result).as_bytes(),
+            )?;
+            w.push(traces);
+        }
         let inputs = out.join(run_inputs::FILE_NAME);
         write_atomically(&inputs, run_inputs_of(&scenario).to_json().as_bytes())?;
         w.push(inputs);
@@ -154,10 +175,11 @@ fn simulate(
     quiet: bool,
     max_wall: Option<Duration>,
     started: Instant,
+    trace_sample: Option<f64>,
 ) -> RunResult {
     let show = !quiet && std::io::stderr().is_terminal();
     let mut shown = false;
-    let result = run_scenario(scenario, limits, |done| {
+    let result = run_traced(scenario, limits, trace_sample, |done| {
         let elapsed = started.elapsed();
         if show && elapsed > Duration::from_secs(1) {
             let left = elapsed.as_secs_f64() * (1.0 - done) / done.max(1e-9);

@@ -338,6 +338,7 @@ impl Simulation<'_> {
     }
 
     fn attempt_succeeded(&mut self, call: u32, outcome: Outcome) {
+        self.trace_attempt(call, self.calls[call].attempt_started, outcome);
         self.release_held(call);
         self.record_attempt(call, None, true);
         self.finish_call(call, outcome);
@@ -346,6 +347,13 @@ impl Simulation<'_> {
     /// An attempt failed, on the caller's side (`from_callee` false: timeout, pool,
     /// bulkhead, breaker, throttle) or as the callee's answer.
     fn attempt_failed(&mut self, call: u32, cause: Cause, from_callee: bool) {
+        let c = self.calls[call];
+        let start = if c.state == CallState::InFlight || from_callee || cause == Cause::Timeout {
+            c.attempt_started
+        } else {
+            c.wait_start
+        };
+        self.trace_attempt(call, start, Outcome::Failed(cause));
         self.release_held(call);
         let kind = cause.kind();
         let reached = from_callee || cause == Cause::Timeout;

@@ -56,6 +56,9 @@ impl Simulation<'_> {
                 limiter.on_ignored(ticket);
             }
             let j = self.jobs[job];
+            if j.trace != super::arena::NONE {
+                self.trace_request(job, now, Outcome::Failed(Cause::Crashed));
+            }
             self.jobs.free(job);
             if j.running {
                 self.rec.departed(

@@ -47,6 +47,11 @@ impl Simulation<'_> {
             running: false,
             degraded: false,
             ticket: None,
+            trace: if caller == NONE {
+                self.arrival_trace
+            } else {
+                self.jobs[self.tasks[self.calls[caller].task].job].trace
+            },
         });
         if !self.take_concurrency_ticket(replica, job) {
             self.jobs.free(job);
@@ -144,6 +149,14 @@ impl Simulation<'_> {
         let now = self.now;
         self.return_concurrency_ticket(self.jobs[job].replica, job, outcome.is_success());
         let j = self.jobs[job];
+        if j.trace != NONE {
+            let o = if outcome == Outcome::Ok && j.degraded {
+                Outcome::Degraded
+            } else {
+                outcome
+            };
+            self.trace_request(job, self.now, o);
+        }
         self.jobs.free(job);
         let r = &mut self.replicas[j.replica as usize];
         r.busy -= 1;
@@ -239,6 +252,9 @@ impl Simulation<'_> {
 
     /// A queued request leaves without having run.
     pub(crate) fn drop_queued(&mut self, job: u32, cause: Cause) {
+        if self.jobs[job].trace != NONE {
+            self.trace_request(job, self.now, Outcome::Failed(cause));
+        }
         self.return_concurrency_ticket(self.jobs[job].replica, job, false);
         let j = self.jobs[job];
         self.jobs.free(job);

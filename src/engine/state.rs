@@ -30,6 +30,8 @@ pub struct Job {
     pub degraded: bool,
     /// The replica's adaptive concurrency limit admitted this request with this ticket.
     pub ticket: Option<Ticket>,
+    /// Correlation id when the request is traced, else `NONE`.
+    pub trace: u32,
 }
 
 /// A cursor through one sequence of steps of a running job.

@@ -15,3 +15,4 @@ mod resilience;
 mod stats;
 mod sweep;
 mod theory;
+mod traces;
