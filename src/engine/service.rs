@@ -50,7 +50,7 @@ impl Simulation<'_> {
             trace: if caller == NONE {
                 self.arrival_trace
             } else {
-                self.jobs[self.tasks[self.calls[caller].task].job].trace
+                self.caller_trace(caller)
             },
         });
         if !self.take_concurrency_ticket(replica, job) {

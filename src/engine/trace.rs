@@ -73,6 +73,15 @@ impl Simulation<'_> {
         self.tracer = Some(Tracer::new(self.scenario.seed, rate.clamp(0.0, 1.0)));
     }
 
+    /// The correlation id a callee's request inherits from the call that sent it.
+    #[inline]
+    pub(crate) fn caller_trace(&self, caller: u32) -> u32 {
+        if self.tracer.is_none() || caller == NONE {
+            return NONE;
+        }
+        self.jobs[self.tasks[self.calls[caller].task].job].trace
+    }
+
     pub(crate) fn sample_trace(&mut self) -> u32 {
         self.tracer.as_mut().map_or(NONE, Tracer::sample)
     }
@@ -95,6 +104,9 @@ impl Simulation<'_> {
     }
 
     pub(crate) fn trace_attempt(&mut self, call: u32, start: u64, outcome: Outcome) {
+        if self.tracer.is_none() {
+            return;
+        }
         let c = self.calls[call];
         let trace = self.jobs[self.tasks[c.task].job].trace;
         if trace == NONE {
