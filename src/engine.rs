@@ -121,6 +121,8 @@ pub struct Simulation<'s> {
     pub(crate) chaos_rng: Vec<Stream>,
     pub(crate) detect: detect::Detect,
     pub(crate) tracer: Option<trace::Tracer>,
+    /// Per service: the most workers per replica it has had (scripted changes included).
+    pub(crate) peak_workers: Vec<u32>,
     /// Correlation id for the external request being admitted (`NONE` if not traced).
     pub(crate) arrival_trace: u32,
     /// Per edge: per-try timeouts in expiry order (see `timeouts`).
@@ -216,6 +218,7 @@ impl<'s> Simulation<'s> {
                 .collect(),
             detect: detect::Detect::default(),
             tracer: None,
+            peak_workers: model.services.iter().map(|s| s.workers).collect(),
             arrival_trace: NONE,
             timeouts: (0..model.edges.len())
                 .map(|_| timeouts::TimeoutQueue::default())

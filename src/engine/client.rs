@@ -229,12 +229,17 @@ impl Simulation<'_> {
             .any(|&(a, b)| (a, b) == (caller, callee) || (b, a) == (caller, callee))
         {
             // Nothing gets through: the attempt hangs until its timeout.
+            self.rec.edge(edge).undelivered += 1;
             return;
         }
         match self.chaos_on_send(edge) {
             ChaosEffect::None => self.admit(replica, op, class, call, gen, callee_deadline),
-            ChaosEffect::Delay(d) => self.queue.schedule(now + d, Kind::DelayedSend, call, gen),
+            ChaosEffect::Delay(d) => {
+                self.rec.edge(edge).undelivered += 1;
+                self.queue.schedule(now + d, Kind::DelayedSend, call, gen);
+            }
             ChaosEffect::Drop => {
+                self.rec.edge(edge).undelivered += 1;
                 self.calls.bump(call);
                 self.attempt_failed(call, Cause::Dropped, false);
             }
@@ -247,6 +252,7 @@ impl Simulation<'_> {
             return;
         }
         let c = self.calls[call];
+        self.rec.edge(c.edge).delivered_late += 1;
         let e = &self.model.edges[c.edge as usize];
         let callee_deadline = if e.propagate_deadline {
             e.timeout

@@ -277,6 +277,8 @@ impl Simulation<'_> {
 
     fn capacity_changed(&mut self, service: u32) {
         let svc = &self.model.services[service as usize];
+        let peak = &mut self.peak_workers[service as usize];
+        *peak = (*peak).max(svc.workers);
         self.rec.set_capacity(
             service,
             self.now,

@@ -14,7 +14,10 @@ impl Simulation<'_> {
         let mut outstanding = 0u64;
         for (i, r) in self.replicas.iter().enumerate() {
             let svc = &self.model.services[r.service as usize];
-            if r.busy > svc.workers {
+            // A scripted `SetWorkers` that shrinks the pool lets running requests finish,
+            // so the bound is the largest pool the service has had.
+            let workers = svc.workers.max(self.peak_workers[r.service as usize]);
+            if r.busy > workers {
                 return Err(format!(
                     "replica {i} of {}: {} busy workers of {}",
                     svc.name, r.busy, svc.workers

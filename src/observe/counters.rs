@@ -171,6 +171,10 @@ pub struct EdgeCounters {
     pub chaos_hits: u64,
     /// Callee replicas ejected by outlier detection.
     pub ejections: u64,
+    /// Attempts sent that did not reach the callee when sent: partitioned, dropped, or
+    /// delayed by chaos (`delivered_late` counts the delayed ones that arrived later).
+    pub undelivered: u64,
+    pub delivered_late: u64,
 }
 
 impl EdgeCounters {
@@ -206,6 +210,10 @@ impl EdgeCounters {
         self.breaker_transitions += w.breaker_transitions;
         self.budget_exhausted += w.budget_exhausted;
         self.chaos_hits += w.chaos_hits;
+        self.undelivered += w.undelivered;
+        self.delivered_late += w.delivered_late;
+        self.undelivered += w.undelivered;
+        self.delivered_late += w.delivered_late;
         self.ejections += w.ejections;
     }
 
