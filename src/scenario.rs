@@ -43,6 +43,19 @@ pub struct Source {
     pub class: ClassId,
 }
 
+/// Seconds after midnight of a `"HH:MM:SS"` clock time; the inverse of [`clock_label`].
+pub fn parse_clock(text: &str) -> Option<u64> {
+    let parts: Vec<&str> = text.split(':').collect();
+    if parts.len() != 3 {
+        return None;
+    }
+    let nums: Vec<u64> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    (nums[0] < 24 && nums[1] < 60 && nums[2] < 60).then(|| nums[0] * 3600 + nums[1] * 60 + nums[2])
+}
+
 /// `HH:MM:SS` of a simulated instant, given the scenario's clock start.
 pub fn clock_label(start_clock_s: u64, t_ns: u64) -> String {
     let s = (start_clock_s + t_ns / 1_000_000_000) % 86_400;

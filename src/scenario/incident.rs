@@ -1,6 +1,7 @@
 //! The validated incident of a scenario: scripted actions with resolved ids and times,
 //! chaos injectors, detector thresholds and expectations.
 
+use super::parse_clock;
 use crate::diag::{did_you_mean, Diagnostic, Source as Text};
 use crate::model::{build_dist, Dist, EdgeId, Model, ServiceId};
 use crate::spec::incident::{ActionSpec, ChaosSpec, DetectorsSpec, ExpectSpec, StepSpec, WhenSpec};
@@ -579,16 +580,4 @@ impl IncidentChecker<'_> {
         }
         out
     }
-}
-
-pub fn parse_clock(text: &str) -> Option<u64> {
-    let parts: Vec<&str> = text.split(':').collect();
-    if parts.len() != 3 {
-        return None;
-    }
-    let nums: Vec<u64> = parts
-        .iter()
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    (nums[0] < 24 && nums[1] < 60 && nums[2] < 60).then(|| nums[0] * 3600 + nums[1] * 60 + nums[2])
 }

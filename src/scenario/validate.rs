@@ -1,6 +1,7 @@
 //! Loading a scenario file and its model, and checking the scenario's own fields.
 
 use super::incident::{Incident, IncidentChecker};
+use super::parse_clock;
 use super::{Rate, Scenario, Source};
 use crate::diag::{did_you_mean, Diagnostics, Source as Text};
 use crate::load::{parse_ron, read_source};
@@ -322,18 +323,6 @@ pub fn check_run_length(duration: u64, window: u64, services: usize) -> Result<(
         ));
     }
     Ok(())
-}
-
-fn parse_clock(text: &str) -> Option<u64> {
-    let parts: Vec<&str> = text.split(':').collect();
-    if parts.len() != 3 {
-        return None;
-    }
-    let nums: Vec<u64> = parts
-        .iter()
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    (nums[0] < 24 && nums[1] < 60 && nums[2] < 60).then(|| nums[0] * 3600 + nums[1] * 60 + nums[2])
 }
 
 fn check_rate(r: f64) -> Result<f64, String> {

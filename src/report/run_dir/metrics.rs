@@ -5,6 +5,7 @@
 //! rounding; `t_s` is written with three decimals, so milliseconds are exact.
 
 use super::{CsvTable, ReportError};
+use crate::scenario::parse_clock;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -83,12 +84,6 @@ pub struct EdgeWindow {
 
 fn window_key(t_s: f64) -> u64 {
     (t_s * 1000.0).round().max(0.0) as u64
-}
-
-fn parse_clock(text: &str) -> Option<u64> {
-    let mut parts = text.split(':').map(|p| p.parse::<u64>().ok());
-    let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
-    Some(h * 3600 + m * 60 + s)
 }
 
 impl Metrics {
