@@ -240,3 +240,36 @@ fn describe(code: &ron::Error, text_here: &str) -> (String, Option<String>) {
         ),
     }
 }
+
+/// What a RON file holds, judged by its first item (after comments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Model,
+    Scenario,
+    Sweep,
+}
+
+/// `Sweep(...)`, `Model(...)` and `Scenario(...)` by their struct name; an unnamed document that names
+/// a model and sources is a scenario too; anything else is read as a model.
+pub fn file_kind(text: &str) -> FileKind {
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("//"))
+        .unwrap_or("");
+    if first.starts_with("Sweep") {
+        FileKind::Sweep
+    } else if first.starts_with("Model") {
+        FileKind::Model
+    } else if first.starts_with("Scenario") || (text.contains("sources") && text.contains("model"))
+    {
+        FileKind::Scenario
+    } else {
+        FileKind::Model
+    }
+}
+
+/// The kind of the file at `path`, or `None` if it cannot be read as text.
+pub fn file_kind_of(path: &Path) -> Option<FileKind> {
+    read_source(path).ok().map(|s| file_kind(&s.text))
+}

@@ -1,7 +1,7 @@
 //! `sim check <file>...`: validate models, scenarios and sweep files.
 
 use cascade_sim::diag::Diagnostics;
-use cascade_sim::load::read_source;
+use cascade_sim::load::{file_kind_of, FileKind};
 use cascade_sim::scenario::{load_model_file, load_scenario};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -13,27 +13,9 @@ pub struct CheckArgs {
     files: Vec<PathBuf>,
 }
 
-/// A scenario names a model and sources; anything else is checked as a model.
-fn looks_like_scenario(path: &Path) -> bool {
-    read_source(path).is_ok_and(|s| {
-        let t = s.text.trim_start();
-        t.starts_with("Scenario") || (t.contains("sources") && t.contains("model"))
-    })
-}
-
-/// A sweep file's first item (after comments) is `Sweep(`.
-fn looks_like_sweep(path: &Path) -> bool {
-    read_source(path).is_ok_and(|s| {
-        s.text
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with("//"))
-            .is_some_and(|l| l.starts_with("Sweep"))
-    })
-}
-
 pub fn check_file(path: &Path) -> Result<String, Diagnostics> {
-    if looks_like_sweep(path) {
+    let kind = file_kind_of(path);
+    if kind == Some(FileKind::Sweep) {
         let s = cascade_sim::sweep::load_sweep(path)?;
         return Ok(format!(
             "{}: ok — sweep `{}`: scenario `{}`, {} axes, {} points × {} replications ({}), seed {}",
@@ -47,7 +29,7 @@ pub fn check_file(path: &Path) -> Result<String, Diagnostics> {
             s.seed
         ));
     }
-    if looks_like_scenario(path) {
+    if kind == Some(FileKind::Scenario) {
         let s = load_scenario(path)?;
         Ok(format!(
             "{}: ok — scenario `{}`: model {} ({} services), {} sources, {} simulated, seed {}",

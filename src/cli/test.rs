@@ -1,6 +1,7 @@
 //! `sim test [path...]`: run every scenario found and check its `expect` list.
 
 use cascade_sim::expect::check;
+use cascade_sim::load::{file_kind_of, FileKind};
 use cascade_sim::run::run_quietly;
 use cascade_sim::scenario::load_scenario;
 use clap::Args;
@@ -38,15 +39,7 @@ fn scenario_files(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Directories hold models and sweeps too: only scenario files are run.
 fn is_scenario(path: &Path) -> bool {
-    std::fs::read_to_string(path)
-        .is_ok_and(|t| strip_comments(&t).trim_start().starts_with("Scenario"))
-}
-
-fn strip_comments(text: &str) -> String {
-    text.lines()
-        .filter(|l| !l.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    file_kind_of(path) == Some(FileKind::Scenario)
 }
 
 pub fn test(args: TestArgs) -> i32 {
