@@ -284,13 +284,13 @@ impl Simulation<'_> {
                 let start = next_round_robin(&mut self.edge_rr[c.edge as usize], n);
                 (0..n)
                     .map(|i| (start + i) % n)
-                    .min_by_key(|&i| self.replicas[(first + i) as usize].outstanding)
+                    .min_by_key(|&i| self.replicas[(first + i) as usize].outstanding())
                     .unwrap_or(0)
             }
             Balancer::PowerOfTwoChoices => {
                 let a = rng.random_range(0..n);
                 let b = (a + 1 + rng.random_range(0..n - 1)) % n;
-                let load = |i: u32| self.replicas[(first + i) as usize].outstanding;
+                let load = |i: u32| self.replicas[(first + i) as usize].outstanding();
                 if load(b) < load(a) {
                     b
                 } else {

@@ -89,7 +89,6 @@ impl Simulation<'_> {
         }
         let r = &mut self.replicas[replica as usize];
         r.busy = 0;
-        r.outstanding = 0;
         r.queue.clear();
         r.up = false;
         r.down_since = now;

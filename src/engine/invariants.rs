@@ -37,16 +37,7 @@ impl Simulation<'_> {
                     svc.name
                 ));
             }
-            if u64::from(r.outstanding) != u64::from(r.busy) + r.queue.len() as u64 {
-                return Err(format!(
-                    "replica {i} of {}: outstanding {} ≠ busy {} + queued {}",
-                    svc.name,
-                    r.outstanding,
-                    r.busy,
-                    r.queue.len()
-                ));
-            }
-            outstanding += u64::from(r.outstanding);
+            outstanding += u64::from(r.outstanding());
         }
         if outstanding != self.jobs.live() as u64 {
             return Err(format!(
@@ -68,7 +59,7 @@ impl Simulation<'_> {
                 .replicas
                 .iter()
                 .filter(|r| r.service == s)
-                .map(|r| u64::from(r.outstanding))
+                .map(|r| u64::from(r.outstanding()))
                 .sum();
             if held != self.rec.in_system(s) {
                 return Err(format!(

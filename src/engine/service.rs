@@ -61,8 +61,8 @@ impl Simulation<'_> {
         }
         let svc = &self.model.services[service as usize];
         let r = &mut self.replicas[replica as usize];
-        r.outstanding += 1;
-        let outstanding = r.outstanding;
+        // The new request counts, though it is neither running nor queued yet.
+        let outstanding = r.outstanding() + 1;
         let has_worker = r.busy < svc.workers;
         if let Some(m) = svc.memory {
             let used = m.base + m.per_request * u64::from(outstanding);
@@ -160,7 +160,6 @@ impl Simulation<'_> {
         self.jobs.free(job);
         let r = &mut self.replicas[j.replica as usize];
         r.busy -= 1;
-        r.outstanding -= 1;
         let outcome = match outcome {
             Outcome::Ok if j.degraded => Outcome::Degraded,
             o => o,
@@ -258,7 +257,6 @@ impl Simulation<'_> {
         self.return_concurrency_ticket(self.jobs[job].replica, job, false);
         let j = self.jobs[job];
         self.jobs.free(job);
-        self.replicas[j.replica as usize].outstanding -= 1;
         self.rec
             .dropped(j.service, self.now, self.now - j.arrived, cause);
         self.reply(j.caller, j.caller_gen, Outcome::Failed(cause), j.service, 0);

@@ -95,9 +95,6 @@ pub struct Call {
 pub struct Replica {
     pub service: u32,
     pub busy: u32,
-    /// Requests queued or running here (what least-outstanding balancers and the memory
-    /// model look at).
-    pub outstanding: u32,
     pub queue: VecDeque<u32>,
     pub up: bool,
     /// When the replica last went down (crash) — health checks notice it after their lag.
@@ -111,11 +108,17 @@ pub struct Replica {
 }
 
 impl Replica {
+    /// Requests queued or running here (what least-outstanding balancers and the memory
+    /// model look at).
+    #[inline]
+    pub fn outstanding(&self) -> u32 {
+        self.busy + self.queue.len() as u32
+    }
+
     pub fn new(service: u32) -> Self {
         Replica {
             service,
             busy: 0,
-            outstanding: 0,
             queue: VecDeque::new(),
             up: true,
             down_since: 0,
