@@ -143,20 +143,7 @@ fn draw(
     // f64::max and f64::min skip the NaN gap markers.
     let top = goodput.iter().flatten().map(|p| p.1).fold(1.0, f64::max);
     let area = first.chart_area(&canvas);
-    let mut chart = ChartBuilder::on(&area)
-        .y_label_area_size(PLOT_LEFT)
-        .build_cartesian_2d(axis.t0..axis.t1, 0.0..top * 1.08)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_labels(5)
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .label_style(font(12.0))
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(MUTED)
-        .draw()?;
+    let mut chart = linear_chart(&area, axis.t0..axis.t1, top * 1.08, &|v| format!("{v:.0}"))?;
     for (i, line) in goodput.iter().enumerate() {
         for part in segments(line) {
             chart.draw_series(LineSeries::new(
@@ -173,21 +160,7 @@ fn draw(
         .fold((f64::MAX, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     if hi > 0.0 {
         let area = second.chart_area(&canvas);
-        let mut chart = ChartBuilder::on(&area)
-            .y_label_area_size(PLOT_LEFT)
-            .build_cartesian_2d(axis.t0..axis.t1, (lo * 0.7..hi * 1.5).log_scale())?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_labels(0)
-            // Labels come from `log_axis`; plotters would still add one of its own.
-            .y_label_formatter(&|_| String::new())
-            .label_style(font(12.0))
-            .bold_line_style(TRANSPARENT)
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED)
-            .draw()?;
+        let mut chart = log_chart(&area, axis.t0..axis.t1, lo * 0.7, hi * 1.5)?;
         log_axis(&canvas, &mut chart, axis, lo * 0.7, hi * 1.5)?;
         for (i, line) in p99.iter().enumerate() {
             for part in segments(line) {

@@ -5,6 +5,7 @@
 //! `plot_right()`, so a given instant is the same x in every panel and the event
 //! markers line up through the whole figure.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -224,6 +225,59 @@ fn draw_swatch(canvas: &Canvas, e: &LegendEntry, x: i32, y: i32) -> Drawn {
         }
     }
     Ok(())
+}
+
+/// A panel's chart on a linear value axis from 0 to `top`, in the house style: five
+/// labelled horizontal grid lines, no vertical ones (the time grid is drawn once for all
+/// panels), muted axes.
+pub fn linear_chart<'a, 'b>(
+    area: &'a Canvas<'b>,
+    x: std::ops::Range<f64>,
+    top: f64,
+    y_label: &dyn Fn(&f64) -> String,
+) -> Drawn<ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let mut chart = ChartBuilder::on(area)
+        .y_label_area_size(PLOT_LEFT)
+        .build_cartesian_2d(x, 0.0..top)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(5)
+        .y_label_formatter(y_label)
+        .label_style(font(12.0))
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(MUTED)
+        .draw()?;
+    Ok(chart)
+}
+
+/// A panel's chart on a logarithmic value axis from `lo` to `hi`: only the axis line is
+/// drawn here; the labels and grid come from `latency::log_axis`, which places them so
+/// they never collide.
+pub fn log_chart<'a, 'b>(
+    area: &'a Canvas<'b>,
+    x: std::ops::Range<f64>,
+    lo: f64,
+    hi: f64,
+) -> Drawn<ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, LogCoord<f64>>>> {
+    let mut chart = ChartBuilder::on(area)
+        .y_label_area_size(PLOT_LEFT)
+        .build_cartesian_2d(x, (lo..hi).log_scale())?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(0)
+        // plotters would still add one label of its own.
+        .y_label_formatter(&|_| String::new())
+        .label_style(font(12.0))
+        .bold_line_style(TRANSPARENT)
+        .light_line_style(TRANSPARENT)
+        .axis_style(MUTED)
+        .draw()?;
+    Ok(chart)
 }
 
 #[cfg(test)]

@@ -141,21 +141,7 @@ fn draw(canvas: &Canvas, ctx: &Ctx, b: PanelBox, shown: &[usize], left_out: usiz
         .filter(|v| *v > 0.0)
         .fold((f64::MAX, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let area = b.chart_area(canvas);
-    let mut chart = ChartBuilder::on(&area)
-        .y_label_area_size(PLOT_LEFT)
-        .build_cartesian_2d(ctx.axis.t0..ctx.axis.t1, (lo * 0.7..hi * 1.5).log_scale())?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_labels(0)
-        // Labels come from `log_axis`; plotters would still add one of its own.
-        .y_label_formatter(&|_| String::new())
-        .label_style(font(12.0))
-        .bold_line_style(TRANSPARENT)
-        .light_line_style(TRANSPARENT)
-        .axis_style(MUTED)
-        .draw()?;
+    let mut chart = log_chart(&area, ctx.axis.t0..ctx.axis.t1, lo * 0.7, hi * 1.5)?;
     log_axis(canvas, &mut chart, &ctx.axis, lo * 0.7, hi * 1.5)?;
     let mut entries = Vec::new();
     for &s in shown {

@@ -40,20 +40,9 @@ fn draw(canvas: &Canvas, ctx: &Ctx, b: PanelBox, shown: &[usize], left_out: usiz
         .map(|&s| peak_queue(ctx, s))
         .fold(1.0, f64::max);
     let area = b.chart_area(canvas);
-    let mut chart = ChartBuilder::on(&area)
-        .y_label_area_size(PLOT_LEFT)
-        .build_cartesian_2d(ctx.axis.t0..ctx.axis.t1, 0.0..top * 1.08)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_labels(5)
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .label_style(font(12.0))
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(MUTED)
-        .draw()?;
+    let mut chart = linear_chart(&area, ctx.axis.t0..ctx.axis.t1, top * 1.08, &|v| {
+        format!("{v:.0}")
+    })?;
     let mut entries = Vec::new();
     for &s in shown {
         let color = ctx.color(s);

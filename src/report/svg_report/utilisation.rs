@@ -78,20 +78,9 @@ fn draw(
         .map(|&e| peak(pool_points(ctx, e).into_iter()))
         .fold(1.0, f64::max);
     let area = b.chart_area(canvas);
-    let mut chart = ChartBuilder::on(&area)
-        .y_label_area_size(PLOT_LEFT)
-        .build_cartesian_2d(ctx.axis.t0..ctx.axis.t1, 0.0..top * 1.05)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_labels(5)
-        .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
-        .label_style(font(12.0))
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(MUTED)
-        .draw()?;
+    let mut chart = linear_chart(&area, ctx.axis.t0..ctx.axis.t1, top * 1.05, &|v| {
+        format!("{:.0}%", v * 100.0)
+    })?;
     let mut entries = Vec::new();
     for &s in services {
         let color = ctx.color(s);
