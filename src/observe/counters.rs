@@ -212,8 +212,6 @@ impl EdgeCounters {
         self.chaos_hits += w.chaos_hits;
         self.undelivered += w.undelivered;
         self.delivered_late += w.delivered_late;
-        self.undelivered += w.undelivered;
-        self.delivered_late += w.delivered_late;
         self.ejections += w.ejections;
     }
 
