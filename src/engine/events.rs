@@ -1,5 +1,5 @@
-//! The future-event list: a binary heap ordered strictly by (time, insertion sequence),
-//! plus a FIFO lane for events due now.
+//! The future-event list: heaps ordered strictly by (time, insertion sequence), one for
+//! the sources' arrivals and one for everything else, plus a FIFO lane for events due now.
 
 use super::heap::QuadHeap;
 use std::cmp::Ordering;
@@ -85,13 +85,27 @@ impl PartialEq for Event {
 
 impl Eq for Event {}
 
+/// Which heap's top `pop_until` handed out while leaving it in place.
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum Taken {
+    #[default]
+    Nothing,
+    Events,
+    Arrivals,
+}
+
 #[derive(Default)]
 pub struct EventQueue {
     heap: QuadHeap,
-    /// The heap's top was handed out by `pop_until` but is still physically in the heap.
-    /// Why? Most handlers schedule exactly one successor; writing it over the old top and
-    /// sifting down once costs about half of a pop followed by a push.
-    top_taken: bool,
+    /// Arrivals from the sources, at most a few per source. Why a heap of their own? An
+    /// arrival's successor is the same source's next arrival: kept apart, rescheduling it
+    /// sifts through a heap of a handful of entries instead of every pending event, and
+    /// the main heap is one entry smaller per source.
+    arrivals: QuadHeap,
+    /// A heap top handed out by `pop_until` but still physically in its heap. Why? Most
+    /// handlers schedule exactly one successor in the same heap; writing it over the old
+    /// top and sifting down once costs about half of a pop followed by a push.
+    taken: Taken,
     /// Events scheduled for the current instant. Why a lane? Replies between services take
     /// no simulated time, and delivering them as events (rather than by direct calls) keeps
     /// the stack shallow however long a chain of instant failures gets; the lane serves
@@ -101,52 +115,83 @@ pub struct EventQueue {
 }
 
 impl EventQueue {
-    #[inline]
-    pub fn schedule(&mut self, time: u64, kind: Kind, handle: u32, gen: u32) {
+    #[inline(always)]
+    fn next_event(&mut self, time: u64, kind: Kind, handle: u32, gen: u32) -> Event {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let event = Event::new(time, seq, handle, gen, kind);
-        if self.top_taken {
-            self.top_taken = false;
+        Event::new(time, seq, handle, gen, kind)
+    }
+
+    #[inline(always)]
+    pub fn schedule(&mut self, time: u64, kind: Kind, handle: u32, gen: u32) {
+        debug_assert!(
+            kind != Kind::Arrival,
+            "arrivals go through schedule_arrival"
+        );
+        let event = self.next_event(time, kind, handle, gen);
+        if self.taken == Taken::Events {
+            self.taken = Taken::Nothing;
             self.heap.replace_top(event);
-            return;
+        } else {
+            self.heap.push(event);
         }
-        self.heap.push(event);
+    }
+
+    /// Schedule a source's next arrival (`handle` is the source).
+    #[inline(always)]
+    pub fn schedule_arrival(&mut self, time: u64, source: u32, gen: u32) {
+        let event = self.next_event(time, Kind::Arrival, source, gen);
+        if self.taken == Taken::Arrivals {
+            self.taken = Taken::Nothing;
+            self.arrivals.replace_top(event);
+        } else {
+            self.arrivals.push(event);
+        }
     }
 
     /// Schedule at `now`, after everything already scheduled for `now`.
-    #[inline]
+    #[inline(always)]
     pub fn schedule_now(&mut self, now: u64, kind: Kind, handle: u32, gen: u32) {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.now_lane
-            .push_back(Event::new(now, seq, handle, gen, kind));
+        let event = self.next_event(now, kind, handle, gen);
+        self.now_lane.push_back(event);
     }
 
     /// The earliest event if it is due at or before `limit`.
-    #[inline]
+    #[inline(always)]
     pub fn pop_until(&mut self, limit: u64) -> Option<Event> {
-        if self.top_taken {
-            self.top_taken = false;
-            self.heap.pop();
+        match std::mem::take(&mut self.taken) {
+            Taken::Nothing => {}
+            Taken::Events => {
+                self.heap.pop();
+            }
+            Taken::Arrivals => {
+                self.arrivals.pop();
+            }
         }
+        // Keys are unique (the sequence), so "earlier" is never a tie.
+        let (first, from) = match (self.heap.peek(), self.arrivals.peek()) {
+            (Some(e), Some(a)) if a.key < e.key => (Some(*a), Taken::Arrivals),
+            (Some(e), _) => (Some(*e), Taken::Events),
+            (None, Some(a)) => (Some(*a), Taken::Arrivals),
+            (None, None) => (None, Taken::Nothing),
+        };
         if let Some(lane) = self.now_lane.front() {
-            let heap_first = self.heap.peek().is_some_and(|h| h.key < lane.key);
-            if !heap_first {
+            if first.is_none_or(|f| lane.key < f.key) {
                 return self.now_lane.pop_front();
             }
         }
-        match self.heap.peek() {
+        match first {
             Some(e) if e.time() <= limit => {
-                self.top_taken = true;
-                Some(*e)
+                self.taken = from;
+                Some(e)
             }
             _ => None,
         }
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len() + self.now_lane.len() - usize::from(self.top_taken)
+        self.heap.len() + self.arrivals.len() + self.now_lane.len()
+            - usize::from(self.taken != Taken::Nothing)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -181,6 +226,24 @@ mod tests {
             .map(|e| e.handle)
             .collect();
         assert_eq!(order, vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn arrivals_interleave_with_other_events_by_time_then_sequence() {
+        let mut q = EventQueue::default();
+        q.schedule(10, Kind::WorkDone, 1, 0);
+        q.schedule_arrival(5, 2, 0);
+        q.schedule_arrival(10, 3, 0);
+        q.schedule(5, Kind::WorkDone, 4, 0);
+        let first = q.pop_until(u64::MAX).unwrap();
+        assert_eq!(first.handle, 2);
+        // The arrival's successor replaces it in place, like any handler's.
+        q.schedule_arrival(7, 5, 0);
+        let order: Vec<u32> = std::iter::from_fn(|| q.pop_until(u64::MAX))
+            .map(|e| e.handle)
+            .collect();
+        assert_eq!(order, vec![4, 5, 1, 3]);
+        assert!(q.is_empty());
     }
 
     #[test]

@@ -24,7 +24,7 @@ impl QuadHeap {
         self.items.first()
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, event: Event) {
         self.items.push(event);
         let mut i = self.items.len() - 1;
@@ -41,12 +41,12 @@ impl QuadHeap {
     }
 
     /// Replace the top with `event` and restore the heap order.
-    #[inline]
+    #[inline(always)]
     pub fn replace_top(&mut self, event: Event) {
         self.sift_down_from_top(event);
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<Event> {
         let last = self.items.pop()?;
         if self.items.is_empty() {
@@ -57,7 +57,7 @@ impl QuadHeap {
         Some(top)
     }
 
-    #[inline]
+    #[inline(always)]
     fn sift_down_from_top(&mut self, event: Event) {
         let n = self.items.len();
         let key = event.key();
