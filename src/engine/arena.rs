@@ -3,11 +3,17 @@
 
 pub const NONE: u32 = u32::MAX;
 
+/// A slot: the item and its generation side by side, so that checking an event's
+/// generation and reading the item touch one cache line.
+struct Slot<T> {
+    item: T,
+    /// Even while the slot holds a live item, odd while it is free: freeing and reusing
+    /// each move it on by one, invalidating pending events by two (see `bump`).
+    gen: u32,
+}
+
 pub struct Arena<T> {
-    items: Vec<T>,
-    gens: Vec<u32>,
-    /// Which slots hold a live item (for the rare whole-arena sweeps, such as a crash).
-    alive: Vec<bool>,
+    slots: Vec<Slot<T>>,
     free: Vec<u32>,
     live: usize,
 }
@@ -15,9 +21,7 @@ pub struct Arena<T> {
 impl<T> Default for Arena<T> {
     fn default() -> Self {
         Arena {
-            alive: Vec::new(),
-            items: Vec::new(),
-            gens: Vec::new(),
+            slots: Vec::new(),
             free: Vec::new(),
             live: 0,
         }
@@ -29,37 +33,36 @@ impl<T> Arena<T> {
     pub fn alloc(&mut self, item: T) -> u32 {
         self.live += 1;
         if let Some(i) = self.free.pop() {
-            self.items[i as usize] = item;
-            self.alive[i as usize] = true;
+            let slot = &mut self.slots[i as usize];
+            slot.item = item;
+            slot.gen = slot.gen.wrapping_add(1);
             i
         } else {
-            self.items.push(item);
-            self.gens.push(0);
-            self.alive.push(true);
-            (self.items.len() - 1) as u32
+            self.slots.push(Slot { item, gen: 0 });
+            (self.slots.len() - 1) as u32
         }
     }
 
     /// Release a slot; its generation moves on so that pending events for it go stale.
     #[inline]
     pub fn free(&mut self, i: u32) {
-        self.gens[i as usize] = self.gens[i as usize].wrapping_add(1);
-        self.alive[i as usize] = false;
+        let slot = &mut self.slots[i as usize];
+        slot.gen = slot.gen.wrapping_add(1);
         self.free.push(i);
         self.live -= 1;
     }
 
     #[inline]
     pub fn gen(&self, i: u32) -> u32 {
-        self.gens[i as usize]
+        self.slots[i as usize].gen
     }
 
     /// Invalidate the events pending for a live slot, keeping the slot.
     #[inline]
     pub fn bump(&mut self, i: u32) -> u32 {
-        let g = self.gens[i as usize].wrapping_add(1);
-        self.gens[i as usize] = g;
-        g
+        let slot = &mut self.slots[i as usize];
+        slot.gen = slot.gen.wrapping_add(2);
+        slot.gen
     }
 
     pub fn live(&self) -> usize {
@@ -68,10 +71,10 @@ impl<T> Arena<T> {
 
     /// Indices of live slots, in index order.
     pub fn live_indices(&self) -> impl Iterator<Item = u32> + '_ {
-        self.alive
+        self.slots
             .iter()
             .enumerate()
-            .filter(|(_, a)| **a)
+            .filter(|(_, s)| s.gen % 2 == 0)
             .map(|(i, _)| i as u32)
     }
 }
@@ -80,14 +83,14 @@ impl<T> std::ops::Index<u32> for Arena<T> {
     type Output = T;
     #[inline]
     fn index(&self, i: u32) -> &T {
-        &self.items[i as usize]
+        &self.slots[i as usize].item
     }
 }
 
 impl<T> std::ops::IndexMut<u32> for Arena<T> {
     #[inline]
     fn index_mut(&mut self, i: u32) -> &mut T {
-        &mut self.items[i as usize]
+        &mut self.slots[i as usize].item
     }
 }
 
@@ -105,5 +108,15 @@ mod tests {
         assert_eq!(i, j);
         assert_ne!(a.gen(j), g);
         assert_eq!(a.live(), 1);
+    }
+
+    #[test]
+    fn live_indices_skip_freed_slots_and_survive_bumps() {
+        let mut a = Arena::default();
+        let (x, y, z) = (a.alloc('x'), a.alloc('y'), a.alloc('z'));
+        a.free(y);
+        let g = a.gen(z);
+        assert_ne!(a.bump(z), g);
+        assert_eq!(a.live_indices().collect::<Vec<_>>(), vec![x, z]);
     }
 }
