@@ -120,8 +120,19 @@ impl Dist {
         Ok(Dist::Empirical(out))
     }
 
-    #[inline]
+    /// One sample [ns]. The two commonest shapes are sampled inline; the rest out of line,
+    /// so that a work step stays small where it is inlined.
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        match self {
+            Dist::Constant(ns) => *ns,
+            Dist::Exponential(e) => to_ns(e.sample(rng)),
+            _ => self.sample_other(rng),
+        }
+    }
+
+    #[inline(never)]
+    fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match self {
             Dist::Constant(ns) => *ns,
             Dist::Exponential(e) => to_ns(e.sample(rng)),
