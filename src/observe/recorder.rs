@@ -34,8 +34,6 @@ pub struct Recorder {
     pub edge_rows: Vec<EdgeRow>,
     pub timeline: Timeline,
     window_start: u64,
-    /// The current window counts towards the totals (it starts after the warm-up).
-    counting: bool,
 }
 
 impl Recorder {
@@ -45,7 +43,7 @@ impl Recorder {
         let edges = model.edges.len();
         Recorder {
             warmup,
-            window: (0..n).map(|_| ServiceCounters::for_window()).collect(),
+            window: (0..n).map(|_| ServiceCounters::default()).collect(),
             totals: (0..n).map(|_| ServiceCounters::default()).collect(),
             edge_window: vec![EdgeCounters::default(); edges],
             edge_totals: vec![EdgeCounters::default(); edges],
@@ -61,7 +59,6 @@ impl Recorder {
             edge_rows: Vec::new(),
             timeline: Timeline::default(),
             window_start: 0,
-            counting: warmup == 0,
         }
     }
 
@@ -128,9 +125,6 @@ impl Recorder {
         l.busy -= 1;
         l.in_system -= 1;
         self.window[s as usize].left(sojourn, outcome);
-        if self.counting && outcome.is_success() {
-            self.totals[s as usize].latency.record(sojourn);
-        }
     }
 
     /// A queued request left without running.
@@ -255,7 +249,6 @@ impl Recorder {
             };
         }
         self.window_start = now;
-        self.counting = now >= self.warmup;
     }
 
     /// Requests currently in the system at service `s`.
