@@ -115,6 +115,9 @@ pub struct Simulation<'s> {
     pub(crate) latency_override: Vec<Option<u32>>,
     /// Per service: work times need the slow path (slowdown, override, warm-up).
     pub(crate) perturbed: Vec<bool>,
+    /// Some edge propagates deadlines, so a request may carry one. When none does, every
+    /// deadline is `NEVER` and a step need not load its job to compare.
+    pub(crate) deadlines: bool,
     pub(crate) source_multiplier: Vec<f64>,
     /// Moves on when a source's rate changes, so its pending arrival is dropped.
     pub(crate) source_gen: Vec<u32>,
@@ -209,6 +212,7 @@ impl<'s> Simulation<'s> {
                         .is_some_and(|m| m.warmup > 0 && m.warmup_slowdown != 1.0)
                 })
                 .collect(),
+            deadlines: model.edges.iter().any(|e| e.propagate_deadline),
             source_multiplier: vec![1.0; scenario.sources.len()],
             source_gen: vec![0; scenario.sources.len()],
             blackholed: vec![false; model.services.len()],

@@ -231,11 +231,12 @@ impl Simulation<'_> {
     /// after it: running each from the previous one's `finish_job` would recurse as deep
     /// as the queue is long and overflow the stack. The outermost call runs them in order.
     fn run_ready(&mut self, task: u32) {
-        self.ready_tasks.push((task, self.tasks.gen(task)));
         if self.running_ready {
+            self.ready_tasks.push((task, self.tasks.gen(task)));
             return;
         }
         self.running_ready = true;
+        self.run_task(task);
         let mut i = 0;
         while i < self.ready_tasks.len() {
             let (task, gen) = self.ready_tasks[i];

@@ -21,7 +21,7 @@ impl Simulation<'_> {
             }
             // Deadline propagation: a callee whose caller has given up stops at the next
             // step boundary instead of working for nobody.
-            if self.now >= self.jobs[t.job].deadline {
+            if self.deadlines && self.now >= self.jobs[t.job].deadline {
                 self.finish_task(task, Outcome::Failed(Cause::Deadline));
                 return;
             }

@@ -178,16 +178,10 @@ fn sample_empirical(points: &[(f64, f64)], u: f64) -> u64 {
     points[points.len() - 1].1 as u64
 }
 
-#[inline]
+/// Seconds to whole nanoseconds in `[0, MAX_SAMPLE_NS]` (a NaN becomes 0: `as` saturates).
+#[inline(always)]
 fn to_ns(seconds: f64) -> u64 {
-    let ns = seconds * 1e9;
-    if ns >= MAX_SAMPLE_NS {
-        MAX_SAMPLE_NS as u64
-    } else if ns > 0.0 {
-        ns as u64
-    } else {
-        0
-    }
+    (seconds * 1e9).clamp(0.0, MAX_SAMPLE_NS) as u64
 }
 
 #[cfg(test)]
