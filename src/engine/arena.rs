@@ -79,6 +79,40 @@ impl<T> Arena<T> {
     }
 }
 
+/// Values kept beside an arena's slots for the runs that need them (a traced request's
+/// correlation id, a concurrency-limit ticket), so that the common record stays small.
+/// Reading a slot never written gives `None`.
+pub struct SlotTable<T> {
+    values: Vec<Option<T>>,
+}
+
+impl<T> Default for SlotTable<T> {
+    fn default() -> Self {
+        SlotTable { values: Vec::new() }
+    }
+}
+
+impl<T: Copy> SlotTable<T> {
+    pub fn set(&mut self, slot: u32, value: Option<T>) {
+        let i = slot as usize;
+        if i >= self.values.len() {
+            if value.is_none() {
+                return;
+            }
+            self.values.resize_with(i + 1, || None);
+        }
+        self.values[i] = value;
+    }
+
+    pub fn get(&self, slot: u32) -> Option<T> {
+        self.values.get(slot as usize).copied().flatten()
+    }
+
+    pub fn take(&mut self, slot: u32) -> Option<T> {
+        self.values.get_mut(slot as usize).and_then(Option::take)
+    }
+}
+
 impl<T> std::ops::Index<u32> for Arena<T> {
     type Output = T;
     #[inline]

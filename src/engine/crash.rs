@@ -50,13 +50,13 @@ impl Simulation<'_> {
         }
         for job in dead_jobs {
             if let (Some(ticket), Some(limiter)) = (
-                self.jobs[job].ticket.take(),
+                self.policies.tickets.take(job),
                 self.policies.concurrency[replica as usize].as_mut(),
             ) {
                 limiter.on_ignored(ticket);
             }
             let j = self.jobs[job];
-            if j.trace != super::arena::NONE {
+            if self.tracer.is_some() {
                 self.trace_request(job, now, Outcome::Failed(Cause::Crashed));
             }
             self.jobs.free(job);

@@ -3,6 +3,7 @@
 //! accounting of each attempt (breaker, outlier detection, retry budget, throttling) and
 //! the retry decision.
 
+use super::arena::SlotTable;
 use super::state::NEVER;
 use super::Simulation;
 use crate::model::Model;
@@ -10,7 +11,7 @@ use crate::observe::DetectedKind;
 use crate::outcome::Cause;
 use crate::policy::adaptive_throttle::AdaptiveThrottle;
 use crate::policy::circuit_breaker::{BreakerState, CallOutcome, CircuitBreaker, Transition};
-use crate::policy::concurrency_limit::ConcurrencyLimiter;
+use crate::policy::concurrency_limit::{ConcurrencyLimiter, Ticket};
 use crate::policy::outlier::OutlierDetector;
 use crate::policy::rate_limiter::RateLimiter;
 use crate::policy::retry::{FailureKind, RetryDecision};
@@ -32,6 +33,8 @@ pub struct Policies {
     /// The first transition that did not, if any.
     pub breaker_violation: Option<String>,
     pub concurrency: Vec<Option<ConcurrencyLimiter>>,
+    /// Per job slot: the concurrency-limit ticket its request was admitted with.
+    pub tickets: SlotTable<Ticket>,
 }
 
 impl Policies {
@@ -74,6 +77,7 @@ impl Policies {
             breaker_violation: None,
             rate_limit,
             concurrency,
+            tickets: SlotTable::default(),
         }
     }
 }
@@ -267,7 +271,7 @@ impl Simulation<'_> {
         };
         match limiter.try_acquire(self.now) {
             Some(ticket) => {
-                self.jobs[job].ticket = Some(ticket);
+                self.policies.tickets.set(job, Some(ticket));
                 true
             }
             None => false,
@@ -276,7 +280,7 @@ impl Simulation<'_> {
 
     /// Give the job's concurrency ticket back with its latency sample.
     pub(crate) fn return_concurrency_ticket(&mut self, replica: u32, job: u32, success: bool) {
-        if let Some(ticket) = self.jobs[job].ticket.take() {
+        if let Some(ticket) = self.policies.tickets.take(job) {
             let service = self.replicas[replica as usize].service as usize;
             if let Some(limiter) = &mut self.policies.concurrency[replica as usize] {
                 limiter.on_complete(self.now, ticket, !success, &mut self.service_rng[service]);

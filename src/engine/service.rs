@@ -46,13 +46,15 @@ impl Simulation<'_> {
             root_task: NONE,
             running: false,
             degraded: false,
-            ticket: None,
-            trace: if caller == NONE {
+        });
+        if self.tracer.is_some() {
+            let trace = if caller == NONE {
                 self.arrival_trace
             } else {
                 self.caller_trace(caller)
-            },
-        });
+            };
+            self.set_job_trace(job, trace);
+        }
         if !self.take_concurrency_ticket(replica, job) {
             self.jobs.free(job);
             self.rec.refused(service, Cause::Shed);
@@ -149,7 +151,7 @@ impl Simulation<'_> {
         let now = self.now;
         self.return_concurrency_ticket(self.jobs[job].replica, job, outcome.is_success());
         let j = self.jobs[job];
-        if j.trace != NONE {
+        if self.tracer.is_some() {
             let o = if outcome == Outcome::Ok && j.degraded {
                 Outcome::Degraded
             } else {
@@ -252,7 +254,7 @@ impl Simulation<'_> {
 
     /// A queued request leaves without having run.
     pub(crate) fn drop_queued(&mut self, job: u32, cause: Cause) {
-        if self.jobs[job].trace != NONE {
+        if self.tracer.is_some() {
             self.trace_request(job, self.now, Outcome::Failed(cause));
         }
         self.return_concurrency_ticket(self.jobs[job].replica, job, false);

@@ -2,7 +2,6 @@
 //! links between them are `u32` indices (`NONE` for absent).
 
 use crate::policy::circuit_breaker::Permit;
-use crate::policy::concurrency_limit::Ticket;
 use crate::policy::retry::CallRetries;
 use std::collections::VecDeque;
 
@@ -28,10 +27,8 @@ pub struct Job {
     pub running: bool,
     /// A call on this request's way was answered by a fallback.
     pub degraded: bool,
-    /// The replica's adaptive concurrency limit admitted this request with this ticket.
-    pub ticket: Option<Ticket>,
-    /// Correlation id when the request is traced, else `NONE`.
-    pub trace: u32,
+    // A concurrency-limit ticket and a trace id live beside the arena (`Policies::tickets`,
+    // `Tracer::jobs`): without them a job and its generation fit one cache line.
 }
 
 /// A cursor through one sequence of steps of a running job.

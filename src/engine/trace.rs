@@ -2,7 +2,7 @@
 //! one span per request at a service and one per call attempt, all on the request's own
 //! track (its correlation id), so that spans nest by call in a trace viewer.
 
-use super::arena::NONE;
+use super::arena::{SlotTable, NONE};
 use super::rng::{stream, Stream};
 use super::Simulation;
 use crate::outcome::Outcome;
@@ -35,6 +35,8 @@ pub struct Tracer {
     next_id: u32,
     pub spans: Vec<Span>,
     pub truncated: bool,
+    /// Per job slot: the correlation id of the request it serves, if traced.
+    jobs: SlotTable<u32>,
 }
 
 impl Tracer {
@@ -45,6 +47,7 @@ impl Tracer {
             next_id: 1,
             spans: Vec::new(),
             truncated: false,
+            jobs: SlotTable::default(),
         }
     }
 
@@ -76,10 +79,25 @@ impl Simulation<'_> {
     /// The correlation id a callee's request inherits from the call that sent it.
     #[inline]
     pub(crate) fn caller_trace(&self, caller: u32) -> u32 {
-        if self.tracer.is_none() || caller == NONE {
+        if caller == NONE {
             return NONE;
         }
-        self.jobs[self.tasks[self.calls[caller].task].job].trace
+        self.job_trace(self.tasks[self.calls[caller].task].job)
+    }
+
+    /// The correlation id of a job's request (`NONE` if it is not traced).
+    fn job_trace(&self, job: u32) -> u32 {
+        self.tracer
+            .as_ref()
+            .and_then(|t| t.jobs.get(job))
+            .unwrap_or(NONE)
+    }
+
+    /// Note a newly admitted job's correlation id (`NONE` if not traced).
+    pub(crate) fn set_job_trace(&mut self, job: u32, trace: u32) {
+        if let Some(t) = &mut self.tracer {
+            t.jobs.set(job, (trace != NONE).then_some(trace));
+        }
     }
 
     pub(crate) fn sample_trace(&mut self) -> u32 {
@@ -87,13 +105,14 @@ impl Simulation<'_> {
     }
 
     pub(crate) fn trace_request(&mut self, job: u32, end: u64, outcome: Outcome) {
-        let j = &self.jobs[job];
-        if j.trace == NONE {
+        let trace = self.job_trace(job);
+        if trace == NONE {
             return;
         }
+        let j = &self.jobs[job];
         let span = Span {
             of: SpanOf::Request { op: j.op },
-            trace: j.trace,
+            trace,
             start: j.arrived,
             end,
             outcome,
@@ -108,7 +127,7 @@ impl Simulation<'_> {
             return;
         }
         let c = self.calls[call];
-        let trace = self.jobs[self.tasks[c.task].job].trace;
+        let trace = self.job_trace(self.tasks[c.task].job);
         if trace == NONE {
             return;
         }
