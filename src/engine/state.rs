@@ -31,6 +31,9 @@ pub struct Job {
     // `Tracer::jobs`): without them a job and its generation fit one cache line.
 }
 
+// A job and its arena generation in one 64-byte cache line (see `arena::Slot`).
+const _: () = assert!(std::mem::size_of::<Job>() + 4 <= 64);
+
 /// A cursor through one sequence of steps of a running job.
 #[derive(Clone, Copy)]
 pub struct Task {
