@@ -17,6 +17,10 @@ const NONE: u32 = u32::MAX;
 pub struct Detect {
     /// Per edge: since when its pool has been saturated.
     saturated_since: Vec<Option<u64>>,
+    /// Per service: every service it waits on, directly or through others.
+    depends_on: Vec<Vec<u32>>,
+    /// Per service: detected in trouble (pool saturated, queuing or out of memory).
+    troubled: Vec<bool>,
     /// Entry answers since the last tick.
     ok_now: u64,
     failed_now: u64,
@@ -49,6 +53,8 @@ impl Simulation<'_> {
     pub(crate) fn start_detectors(&mut self) {
         self.detect.saturated_since = vec![None; self.model.edges.len()];
         self.detect.last_crash = vec![None; self.model.services.len()];
+        self.detect.troubled = vec![false; self.model.services.len()];
+        self.detect.depends_on = self.transitive_callees();
         let interval = self.scenario.incident.detectors.interval;
         self.queue
             .schedule(interval.min(self.scenario.duration), Kind::Tick, 0, 0);
@@ -98,14 +104,24 @@ impl Simulation<'_> {
             }
             let since = *self.detect.saturated_since[e].get_or_insert(self.now);
             if self.now - since >= sustain {
+                self.detect.troubled[edge.caller as usize] = true;
                 self.rec
                     .detected(since, DetectedKind::PoolSaturated, edge.caller, e as u32);
             }
         }
     }
 
+    /// `<service> queuing requests` for each service whose queue is past the share or
+    /// the wait, and `upstream services begin queuing requests (N)` once `across` of them
+    /// are *upstream*: they wait, directly or through others, on a service already in
+    /// trouble (its pool saturated, queuing or out of memory).
+    ///
+    /// Why not count every queuing service? The service where the trouble starts queues
+    /// first, because of its own saturated pool or slow work; the write-up's line is about
+    /// its callers backing up behind it. A queuing service with nothing in trouble below
+    /// it is a source of the trouble, not upstream of it.
     fn detect_queues(&mut self, share: f64, max_wait: u64, across: u32) {
-        let mut queuing = 0;
+        let mut queuing = Vec::new();
         for (s, svc) in self.model.services.iter().enumerate() {
             let first = self.first_replica[s] as usize;
             let replicas = &self.replicas[first..first + svc.replicas as usize];
@@ -122,16 +138,46 @@ impl Simulation<'_> {
                 .max()
                 .unwrap_or(0);
             if full || oldest >= max_wait {
-                queuing += 1;
+                queuing.push(s);
                 self.rec
                     .detected(self.now, DetectedKind::Queuing, s as u32, NONE);
             }
         }
-        if queuing >= across {
+        for &s in &queuing {
+            self.detect.troubled[s] = true;
+        }
+        let det = &self.detect;
+        let upstream = queuing
+            .iter()
+            .filter(|&&s| det.depends_on[s].iter().any(|&c| det.troubled[c as usize]))
+            .count() as u32;
+        if upstream >= across {
             self.rec
                 .timeline
-                .detected(self.now, DetectedKind::QueuingAcross, NONE, NONE, queuing);
+                .detected(self.now, DetectedKind::QueuingAcross, NONE, NONE, upstream);
         }
+    }
+
+    /// For each service, the services its calls reach, directly or transitively (the call
+    /// graph is acyclic and small: a walk from each service is enough).
+    fn transitive_callees(&self) -> Vec<Vec<u32>> {
+        let n = self.model.services.len();
+        let mut direct = vec![Vec::new(); n];
+        for edge in &self.model.edges {
+            direct[edge.caller as usize].push(edge.callee);
+        }
+        (0..n)
+            .map(|s| {
+                let mut seen = vec![false; n];
+                let mut stack = direct[s].clone();
+                while let Some(c) = stack.pop() {
+                    if !std::mem::replace(&mut seen[c as usize], true) {
+                        stack.extend(&direct[c as usize]);
+                    }
+                }
+                (0..n as u32).filter(|&c| seen[c as usize]).collect()
+            })
+            .collect()
     }
 
     fn detect_outage(&mut self, interval: u64, window: u64, threshold: f64, recovery_share: f64) {
@@ -202,6 +248,7 @@ impl Simulation<'_> {
         self.rec
             .detected(now, DetectedKind::MemoryExhaustion, service, NONE);
         self.detect.last_crash[service as usize] = Some(now);
+        self.detect.troubled[service as usize] = true;
         let window = self.scenario.incident.detectors.memory_window;
         let count = self
             .detect

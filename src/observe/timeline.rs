@@ -13,8 +13,8 @@ pub enum DetectedKind {
     /// A service's queue past the threshold share of its capacity, or its oldest
     /// request waiting longer than the threshold.
     Queuing,
-    /// Several services queuing at the same time (the write-up's "upstream services
-    /// begin queuing requests").
+    /// Several services upstream of a troubled one queuing at the same time (the
+    /// write-up's "upstream services begin queuing requests").
     QueuingAcross,
     /// A replica crashed out of memory.
     MemoryExhaustion,

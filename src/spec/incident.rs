@@ -134,7 +134,8 @@ pub struct DetectorsSpec {
     /// …or when its oldest queued request has waited longer than this.
     #[serde(default = "one_second")]
     pub queue_wait: Dur,
-    /// "Upstream services begin queuing" once this many services queue at once.
+    /// "Upstream services begin queuing" once this many services queue at once that wait,
+    /// directly or through others, on a service already in trouble.
     #[serde(default = "three")]
     pub queuing_services: u32,
     /// Crashes of different services within this window are counted together.

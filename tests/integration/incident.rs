@@ -375,6 +375,44 @@ fn detectors_find_queuing_memory_exhaustion_outage_and_recovery() {
     assert_eq!(timeline_txt(&s, &r), "");
 }
 
+/// The aggregate queuing line counts only services upstream of the trouble: `back`, whose
+/// own work slows down, queues too, but nothing it waits on is in trouble. (Each tier has
+/// more workers than the one below, so that every tier's queue can grow.)
+#[test]
+fn upstream_queuing_counts_callers_of_the_trouble_not_its_source() {
+    let model = r#"Model(
+        services: {
+            "front": Service(replicas: 1, workers: 200, operations: { "get": [Call("mid/get")] }),
+            "mid": Service(replicas: 1, workers: 50, operations: { "get": [Call("back/get")] }),
+            "back": Service(replicas: 1, workers: 20,
+                operations: { "get": [Work(Exponential(mean: "10ms"))] }),
+        },
+    )"#;
+    let run_across = |across: u32| {
+        let scenario = format!(
+            r#"Scenario(model: "m.ron", start: "10:00:00", duration: "2m", window: "10s", seed: 3,
+            sources: [Source(target: "front/get", rate: Constant(500.0))],
+            incident: [Step(when: After("60s"), action: SlowDown(service: "back", factor: 100.0))],
+            detectors: Detectors(queuing_services: {across}))"#
+        );
+        let s = scenario_from_text(model, &scenario);
+        let r = run_quietly(&s);
+        timeline_txt(&s, &r)
+    };
+    let text = run_across(2);
+    for phrase in [
+        "back queuing requests",
+        "mid queuing requests",
+        "front queuing requests",
+        "upstream services begin queuing requests (2 services)",
+    ] {
+        assert!(text.contains(phrase), "missing `{phrase}` in\n{text}");
+    }
+    let text = run_across(3);
+    assert!(text.contains("front queuing requests"), "{text}");
+    assert!(!text.contains("upstream services"), "{text}");
+}
+
 #[test]
 fn sim_test_fails_on_a_broken_expectation() {
     let dir = fresh_dir("sim-test-broken");
