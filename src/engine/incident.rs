@@ -333,7 +333,11 @@ impl Simulation<'_> {
             if gate == super::arena::NONE {
                 continue;
             }
-            self.gates[gate as usize].size = new;
+            let g = &mut self.gates[gate as usize];
+            g.size = new;
+            if g.in_use > new {
+                g.held_when_shrunk = g.in_use;
+            }
             for _ in old..new {
                 // A new connection: hand it to a waiter, or leave it free.
                 self.gates[gate as usize].in_use += 1;

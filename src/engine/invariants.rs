@@ -47,10 +47,21 @@ impl Simulation<'_> {
             ));
         }
         for (i, p) in self.gates.iter().enumerate() {
-            if p.in_use > p.size {
+            // A pool shrunk by an incident keeps the connections it had until they return.
+            if p.in_use > p.size.max(p.held_when_shrunk) {
                 return Err(format!(
                     "pool or bulkhead {i}: {} held of {}",
                     p.in_use, p.size
+                ));
+            }
+            // A freed slot goes straight to the first live waiter.
+            if p.waiting > 0 && p.in_use < p.size || p.waiting as usize > p.waiters.len() {
+                return Err(format!(
+                    "pool or bulkhead {i}: {} waiting ({} entries) with {} of {} held",
+                    p.waiting,
+                    p.waiters.len(),
+                    p.in_use,
+                    p.size
                 ));
             }
         }

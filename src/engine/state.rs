@@ -141,6 +141,9 @@ pub struct Gate {
     pub waiters: VecDeque<(u32, u32)>,
     /// Live waiters (the deque may also hold stale entries).
     pub waiting: u32,
+    /// Connections in use when an incident last shrank the pool below them: they close as
+    /// they come back, so until then `in_use` may exceed `size`, but never this.
+    pub held_when_shrunk: u32,
 }
 
 impl Gate {
@@ -151,6 +154,7 @@ impl Gate {
             max_wait,
             waiters: VecDeque::new(),
             waiting: 0,
+            held_when_shrunk: 0,
         }
     }
 }

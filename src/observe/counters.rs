@@ -135,7 +135,7 @@ impl ServiceCounters {
     }
 }
 
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Default, Debug, PartialEq)]
 pub struct EdgeCounters {
     /// Logical calls started by the caller's operations.
     pub calls: u64,
@@ -210,5 +210,41 @@ impl EdgeCounters {
 
     pub fn failed(&self) -> u64 {
         self.failures.iter().sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every field, with a different value each, and no `..`: a new counter must be added
+    /// here, and to `fold`.
+    #[test]
+    fn folding_a_window_into_empty_totals_gives_the_window() {
+        let window = EdgeCounters {
+            calls: 1,
+            attempts: 2,
+            retries: 3,
+            ok: 4,
+            degraded: 5,
+            failures: [6; Cause::COUNT],
+            attempt_failures: [7; Cause::COUNT],
+            call_ns: 8,
+            pool_acquired: 9,
+            pool_wait_ns: 10,
+            pool_in_use_max: 11,
+            pool_waiters_max: 12,
+            bulkhead_in_use_max: 13,
+            breaker_state: 2,
+            breaker_transitions: 14,
+            budget_exhausted: 15,
+            chaos_hits: 16,
+            ejections: 17,
+            undelivered: 18,
+            delivered_late: 19,
+        };
+        let mut totals = EdgeCounters::default();
+        totals.fold(&window);
+        assert_eq!(totals, window);
     }
 }
