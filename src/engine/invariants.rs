@@ -2,7 +2,9 @@
 //! things held (workers, queue places, connections, requests) stays within its bounds and
 //! agrees with the others.
 
+use super::state::CallState;
 use super::Simulation;
+use std::collections::BTreeSet;
 
 impl Simulation<'_> {
     /// `Err` names the first broken invariant. Cost grows with replicas and pools, so call
@@ -11,6 +13,7 @@ impl Simulation<'_> {
         if let Some(v) = &self.policies.breaker_violation {
             return Err(format!("circuit breaker outside its state machine: {v}"));
         }
+        self.check_calls()?;
         let mut outstanding = 0u64;
         for (i, r) in self.replicas.iter().enumerate() {
             let svc = &self.model.services[r.service as usize];
@@ -76,6 +79,56 @@ impl Simulation<'_> {
                 return Err(format!(
                     "service {s}: {held} requests held, recorder counts {}",
                     self.rec.in_system(s)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The calls alive agree with what the gates and policies count: every slot held or
+    /// waited for at a pool or bulkhead is a live call's, every call is on the edge's
+    /// active count, and calls, tasks and jobs are alive together (nothing leaks when a
+    /// request ends early: crash, deadline, failed branch).
+    fn check_calls(&self) -> Result<(), String> {
+        let tasks: BTreeSet<u32> = self.tasks.live_indices().collect();
+        let jobs: BTreeSet<u32> = self.jobs.live_indices().collect();
+        let mut held = vec![0u32; self.gates.len()];
+        let mut waiting = vec![0u32; self.gates.len()];
+        let mut active = vec![0u32; self.model.edges.len()];
+        for i in self.calls.live_indices() {
+            let c = &self.calls[i];
+            if !tasks.contains(&c.task) {
+                return Err(format!("call {i} outlived its task {}", c.task));
+            }
+            active[c.edge as usize] += 1;
+            for (holds, gate, waits) in [
+                (c.holds_pool, c.pool, CallState::WaitingPool),
+                (c.holds_bulkhead, c.bulkhead, CallState::WaitingBulkhead),
+            ] {
+                if holds {
+                    held[gate as usize] += 1;
+                }
+                if c.state == waits {
+                    waiting[gate as usize] += 1;
+                }
+            }
+        }
+        for t in &tasks {
+            if !jobs.contains(&self.tasks[*t].job) {
+                return Err(format!("task {t} outlived its job {}", self.tasks[*t].job));
+            }
+        }
+        if active != self.policies.active_calls {
+            return Err(format!(
+                "calls alive per edge {active:?}, counted active {:?}",
+                self.policies.active_calls
+            ));
+        }
+        for (i, g) in self.gates.iter().enumerate() {
+            if g.in_use != held[i] || g.waiting != waiting[i] {
+                return Err(format!(
+                    "pool or bulkhead {i}: {} in use and {} waiting, but calls hold {} and wait for {}",
+                    g.in_use, g.waiting, held[i], waiting[i]
                 ));
             }
         }

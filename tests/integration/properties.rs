@@ -171,3 +171,24 @@ fn a_pool_shrunk_below_its_connections_in_use_keeps_them() {
             ])"#,
     );
 }
+
+/// Shrunk from a generated case: a step that ends exactly when the run does gives the
+/// pool its connection back at t = duration, and the waiting call and the request
+/// queued behind it run then. They ran after the last window had been closed (by an
+/// event at the same time, queued earlier), so they were recorded in a window that was
+/// never closed: two requests arrived and never ended.
+#[test]
+fn events_at_the_end_time_count_in_the_last_window() {
+    regression(
+        r#"Model(services: {
+            "s2": Service(workers: 1, queue: Queue(capacity: 2), operations: {"op": [Call("s3/op")]}),
+            "s3": Service(workers: 1, operations: {"op": []}),
+        }, calls: {
+            "s2 -> s3": Client(pool: Pool(size: 1, acquire_timeout: "2538us")),
+        })"#,
+        r#"Scenario(model: "model.ron", duration: "3s", window: "500ms", seed: 3,
+            sources: [Source(target: "s2/op", rate: Constant(800.0))],
+            incident: [Step(when: After("2995ms"), action: LeakConnections(edge: "s2 -> s3", count: 1),
+                            lasting: "5ms")])"#,
+    );
+}
