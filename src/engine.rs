@@ -119,6 +119,9 @@ pub struct Simulation<'s> {
     /// deadline is `NEVER` and a step need not load its job to compare.
     pub(crate) deadlines: bool,
     pub(crate) source_multiplier: Vec<f64>,
+    /// Per source: the product of the nonzero multipliers of the traffic steps in effect,
+    /// and how many steps with multiplier 0 are (a stop cannot be undone by dividing).
+    pub(crate) traffic_steps: Vec<(f64, u32)>,
     /// Moves on when a source's rate changes, so its pending arrival is dropped.
     pub(crate) source_gen: Vec<u32>,
     pub(crate) blackholed: Vec<bool>,
@@ -214,6 +217,7 @@ impl<'s> Simulation<'s> {
                 .collect(),
             deadlines: model.edges.iter().any(|e| e.propagate_deadline),
             source_multiplier: vec![1.0; scenario.sources.len()],
+            traffic_steps: vec![(1.0, 0); scenario.sources.len()],
             source_gen: vec![0; scenario.sources.len()],
             blackholed: vec![false; model.services.len()],
             partitions: Vec::new(),

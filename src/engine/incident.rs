@@ -17,7 +17,7 @@ pub enum Undo {
     Count(u32),
     Timeout(Option<u64>),
     Flag(bool),
-    /// The traffic multiplier applied, undone by dividing.
+    /// The traffic multiplier applied (see `scale_traffic`).
     Multiplier(f64),
     None,
 }
@@ -207,7 +207,7 @@ impl Simulation<'_> {
                 Undo::Flag(std::mem::replace(&mut f.enabled, *enabled))
             }
             Action::Traffic { source, multiplier } => {
-                self.scale_traffic(*source, *multiplier);
+                self.scale_traffic(*source, *multiplier, false);
                 Undo::Multiplier(*multiplier)
             }
             Action::BlackHole { service } => Undo::Flag(std::mem::replace(
@@ -261,7 +261,7 @@ impl Simulation<'_> {
                 }
             }
             (Action::Traffic { source, .. }, Undo::Multiplier(m)) => {
-                self.scale_traffic(*source, if m > 0.0 { 1.0 / m } else { 1.0 })
+                self.scale_traffic(*source, m, true)
             }
             (Action::BlackHole { service }, Undo::Flag(old)) => {
                 self.blackholed[*service as usize] = old
@@ -346,13 +346,21 @@ impl Simulation<'_> {
         }
     }
 
-    /// Multiply the rate of one source (or all); pending arrivals are redrawn.
-    fn scale_traffic(&mut self, source: Option<u32>, multiplier: f64) {
+    /// Multiply the rate of one source (or all) by a step's multiplier, or take the
+    /// step's multiplier out again (`undo`); pending arrivals are redrawn.
+    fn scale_traffic(&mut self, source: Option<u32>, multiplier: f64, undo: bool) {
         for i in 0..self.scenario.sources.len() as u32 {
             if source.is_some_and(|s| s != i) {
                 continue;
             }
-            self.source_multiplier[i as usize] *= multiplier;
+            let (product, stops) = &mut self.traffic_steps[i as usize];
+            match (multiplier > 0.0, undo) {
+                (true, false) => *product *= multiplier,
+                (true, true) => *product /= multiplier,
+                (false, false) => *stops += 1,
+                (false, true) => *stops -= 1,
+            }
+            self.source_multiplier[i as usize] = if *stops > 0 { 0.0 } else { *product };
             let peak =
                 self.scenario.sources[i as usize].rate.max() * self.source_multiplier[i as usize];
             self.mean_gap_ns[i as usize] = 1e9 / peak;

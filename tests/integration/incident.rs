@@ -277,6 +277,32 @@ fn retries_fallback_and_traffic_actions() {
     assert!((rate(120, 240) / rate(0, 60) - 1.0).abs() < 0.1);
 }
 
+/// Traffic stopped for a while (multiplier 0) comes back when the step ends, also while
+/// another traffic step is in effect: undoing by dividing by the multiplier left it
+/// stopped for good.
+#[test]
+fn traffic_stopped_for_a_while_comes_back() {
+    let (_, r) = run(
+        500.0,
+        r#"Step(when: After("60s"), action: Traffic(multiplier: 0.0), lasting: "60s"),
+           Step(when: After("90s"), action: Traffic(multiplier: 2.0), lasting: "90s")"#,
+        "",
+    );
+    let rate =
+        |from, to| service_sum(&r, FRONT, from, to, |w| w.arrivals as f64) / (to - from) as f64;
+    assert_eq!(rate(60, 120), 0.0);
+    assert!(
+        (rate(120, 180) / rate(0, 60) - 2.0).abs() < 0.1,
+        "{}",
+        rate(120, 180)
+    );
+    assert!(
+        (rate(180, 240) / rate(0, 60) - 1.0).abs() < 0.1,
+        "{}",
+        rate(180, 240)
+    );
+}
+
 #[test]
 fn black_hole_and_partition_make_callers_time_out() {
     for action in [
