@@ -3,7 +3,7 @@
 //! and bulkheads, fallbacks, deadlines (propagated or not), client-side throttling,
 //! outlier ejection and health checks.
 
-use super::model_gen::{dist, dur_us};
+use super::model_gen::{dist, dur_us, us};
 use proptest::prelude::*;
 
 /// One edge's `Client(...)`, and what the incident generator may act on.
@@ -19,10 +19,10 @@ const KINDS: [&str; 3] = ["Timeout", "Error", "Rejection"];
 
 pub fn client(classes: bool) -> impl Strategy<Value = ClientGen> {
     let transport = (
-        prop_oneof![Just(None), (1u64..200_000).prop_map(Some)],
-        prop_oneof![Just(None), (1u32..4, 0u64..50_000).prop_map(Some)],
+        prop_oneof![Just(None), us(1, 200_000).prop_map(Some)],
+        prop_oneof![Just(None), (1u32..4, us(0, 50_000)).prop_map(Some)],
         0usize..4,
-        prop_oneof![Just(None), (1u32..5, 0u64..50_000).prop_map(Some)],
+        prop_oneof![Just(None), (1u32..5, us(0, 50_000)).prop_map(Some)],
     );
     let policies = (
         prop_oneof![Just(None), retry().prop_map(Some)],
@@ -95,7 +95,7 @@ fn retry() -> impl Strategy<Value = String> {
     (
         1u32..4,
         kinds(),
-        1u64..20_000,
+        us(1, 20_000),
         1.0f64..3.0,
         0u64..100_000,
         0usize..5,
@@ -161,7 +161,7 @@ fn fallback() -> impl Strategy<Value = String> {
 }
 
 fn deadline() -> impl Strategy<Value = String> {
-    (1u64..300_000, any::<bool>()).prop_map(|(d, propagate)| {
+    (us(1, 300_000), any::<bool>()).prop_map(|(d, propagate)| {
         format!("deadline: {}, propagate_deadline: {propagate}", dur_us(d))
     })
 }

@@ -8,9 +8,19 @@ pub fn dur_us(us: u64) -> String {
     format!("\"{us}us\"")
 }
 
+/// A duration in [lo, hi) microseconds; one time in four a whole number of milliseconds,
+/// so that timers, work and steps fall on the same instant (ties are where event order
+/// matters).
+pub fn us(lo: u64, hi: u64) -> impl Strategy<Value = u64> {
+    prop_oneof![
+        3 => lo..hi,
+        1 => (lo.div_ceil(1000)..hi / 1000).prop_map(|ms| ms * 1000),
+    ]
+}
+
 pub fn dist() -> impl Strategy<Value = String> {
     prop_oneof![
-        (0u64..20_000).prop_map(|m| format!("Constant({})", dur_us(m))),
+        us(0, 20_000).prop_map(|m| format!("Constant({})", dur_us(m))),
         (1u64..20_000).prop_map(|m| format!("Exponential(mean: {})", dur_us(m))),
         (0u64..10_000, 0u64..10_000).prop_map(|(a, b)| format!(
             "Uniform(min: {}, max: {})",
@@ -79,7 +89,7 @@ fn queue() -> impl Strategy<Value = (String, bool)> {
     (
         prop_oneof![Just(None), (0u64..8).prop_map(Some)],
         discipline,
-        prop_oneof![Just(None), (1u64..100_000).prop_map(Some)],
+        prop_oneof![Just(None), us(1, 100_000).prop_map(Some)],
     )
         .prop_map(|(capacity, discipline, timeout)| {
             let mut parts = Vec::new();

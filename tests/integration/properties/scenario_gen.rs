@@ -3,7 +3,7 @@
 //! services and edges, and chaos injectors.
 
 use super::client_gen::{client, ClientGen};
-use super::model_gen::{dist, dur_us, service};
+use super::model_gen::{dist, dur_us, service, us};
 use super::Case;
 use proptest::prelude::*;
 
@@ -48,10 +48,15 @@ fn raw_step(n: usize) -> impl Strategy<Value = RawStep> {
     (
         (0u8..14, 0..n, 0..n, any::<usize>()),
         (
-            0u64..3000,
-            prop_oneof![Just(None), (1u64..1500).prop_map(Some)],
+            // Steps also fall on window boundaries and on the end of the run.
+            prop_oneof![3 => 0u64..=3000, 1 => (0u64..=6).prop_map(|k| k * 500)],
+            prop_oneof![
+                Just(None),
+                (1u64..1500).prop_map(Some),
+                (1u64..=6).prop_map(|k| Some(k * 500)),
+            ],
             1u32..4,
-            1u64..100_000,
+            us(1, 100_000),
             dist(),
         ),
     )
