@@ -21,7 +21,7 @@
 //!   size, leaked connections, timeout, retries, fallback switch) with or without
 //!   `lasting`, and up to two chaos injectors (latency, dropped connections).
 //!
-//! Invariants checked (`properties/check.rs`):
+//! Invariants checked (`properties/check.rs`, `properties/causes.rs`):
 //! - every request is accounted for exactly once, per service:
 //!   arrivals = completed + degraded + failed (each cause) + in flight at the end;
 //! - every arrival came from somewhere: arrivals at a service = attempts on the edges into
@@ -34,10 +34,13 @@
 //!   size, circuit-breaker transitions follow the state machine (closed → open →
 //!   half-open → open or closed), and the engine's counts agree with each other
 //!   (`Simulation::check_invariants`, checked between slices of 97 events);
+//! - every failure cause and policy counter comes from a mechanism the case has
+//!   (`properties/causes.rs`);
 //! - simulated time never goes backwards, and `metrics.csv` windows are in order;
 //! - Little's law on the sample path: Σ sojourn of departed ≤ ∫N(t)dt ≤ Σ sojourn +
 //!   in flight at the end × run length, and on lightly loaded services L ≈ λW within 5 %.
 
+mod causes;
 mod check;
 mod client_gen;
 mod model_gen;

@@ -169,6 +169,7 @@ pub fn check(case: &Case) -> Result<Reached, TestCaseError> {
             .iter()
             .all(|r| r.window_start < r.window_end || r.window_end == 0));
     }
+    super::causes::check_causes(&scenario, &result)?;
     Ok(reached(&result.recorder))
 }
 
