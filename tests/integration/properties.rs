@@ -38,12 +38,15 @@
 //!   (`properties/causes.rs`);
 //! - simulated time never goes backwards, and `metrics.csv` windows are in order;
 //! - Little's law on the sample path: Σ sojourn of departed ≤ ∫N(t)dt ≤ Σ sojourn +
-//!   in flight at the end × run length, and on lightly loaded services L ≈ λW within 5 %.
+//!   in flight at the end × run length, and on lightly loaded services L ≈ λW within 5 %;
+//! - one case in eight: the same output bytes whether it runs in one go, in slices or
+//!   with tracing on (`properties/same_bytes.rs`).
 
 mod causes;
 mod check;
 mod client_gen;
 mod model_gen;
+mod same_bytes;
 mod scenario_gen;
 
 use check::check;
@@ -77,7 +80,16 @@ proptest! {
     }
 }
 
-/// 1024 cases in the suite (about 2.5 s); `PROPTEST_CASES=40000` for a longer hunt.
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases() / 8, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_models_give_the_same_bytes_however_they_run(case in scenario_gen::case()) {
+        same_bytes::same_outputs(&case)?;
+    }
+}
+
+/// 1024 cases in the suite (the module takes about 2 s); `PROPTEST_CASES=40000` for a longer hunt.
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 /// transitions...), so that a test can tell whether the generator reaches them.
 pub type Reached = BTreeSet<&'static str>;
 
-fn build(case: &Case) -> Scenario {
+pub fn build(case: &Case) -> Scenario {
     let msrc = Source::new("model.ron", case.model.as_str());
     let mspec: ModelSpec = parse_ron(&msrc).unwrap_or_else(|d| panic!("{d}"));
     let model = validate_model(&mspec, &msrc).unwrap_or_else(|d| panic!("{d}"));
