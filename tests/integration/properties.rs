@@ -16,14 +16,19 @@
 //!   on or off), deadlines (propagated or not), adaptive throttling, outlier ejection and
 //!   health checks;
 //! - scenarios: constant, step, ramp and diurnal rates at several entry points, request
-//!   classes (`critical`, `bulk`), up to three incident steps (slowdown, latency, error
-//!   rate, crash, replicas, workers, traffic, black hole, partition, and on edges pool
-//!   size, leaked connections, timeout, retries, fallback switch) with or without
-//!   `lasting`, and up to two chaos injectors (latency, dropped connections).
+//!   classes (`critical`, `bulk`), an optional warm-up, up to five incident steps
+//!   (slowdown, latency, error rate, crash, replicas, workers, traffic, black hole,
+//!   partition, and on edges pool size, leaked connections, timeout, retries, fallback
+//!   switch) with or without `lasting`, and up to two chaos injectors (latency, dropped
+//!   connections); a quarter of the durations are whole milliseconds and some steps fall
+//!   on window boundaries or at the end, so that events tie.
 //!
-//! Invariants checked (`properties/check.rs`, `properties/causes.rs`):
+//! Invariants checked (`properties/check.rs`, `windows.rs`, `causes.rs`; the totals
+//! checks only on cases without a warm-up, which the totals leave out):
 //! - every request is accounted for exactly once, per service:
-//!   arrivals = completed + degraded + failed (each cause) + in flight at the end;
+//!   arrivals = completed + degraded + failed (each cause) + in flight at the end, and
+//!   in every `metrics.csv` window (`properties/windows.rs`), whose sum after the
+//!   warm-up is the totals;
 //! - every arrival came from somewhere: arrivals at a service = attempts on the edges into
 //!   it that reached it (attempts − undelivered + delivered late) + requests from sources;
 //! - per edge: calls that ended (ok, degraded, failed) ≤ calls, attempts that failed
@@ -48,6 +53,7 @@ mod client_gen;
 mod model_gen;
 mod same_bytes;
 mod scenario_gen;
+mod windows;
 
 use check::check;
 use proptest::prelude::*;

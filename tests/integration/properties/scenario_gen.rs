@@ -233,9 +233,14 @@ pub fn case() -> impl Strategy<Value = Case> {
             1usize..=n,
             proptest::collection::vec(raw_step(n), 0..6),
             proptest::collection::vec(raw_chaos(), 0..3),
+            prop_oneof![
+                3 => Just(""),
+                1 => Just(", warmup: \"500ms\""),
+                1 => Just(", warmup: \"1s\""),
+            ],
         );
         (services, clients, scenario).prop_map(
-            move |(services, mut clients, (rate, seed, entry_count, steps, raw_chaos))| {
+            move |(services, mut clients, (rate, seed, entry_count, steps, raw_chaos, warmup))| {
                 let mut edges = Vec::new();
                 for a in 0..n {
                     for b in a + 1..n {
@@ -270,7 +275,7 @@ pub fn case() -> impl Strategy<Value = Case> {
                     raw_chaos.iter().filter_map(|c| chaos(c, &edges)).collect();
                 let sources: Vec<String> = sources.into_iter().map(|(_, ron)| ron).collect();
                 let scenario = format!(
-                    "Scenario(model: \"model.ron\", duration: \"3s\", window: \"500ms\", seed: {seed},\n    sources: [{}],\n    incident: [{}],\n    chaos: [{}])",
+                    "Scenario(model: \"model.ron\", duration: \"3s\", window: \"500ms\", seed: {seed}{warmup},\n    sources: [{}],\n    incident: [{}],\n    chaos: [{}])",
                     sources.join(",\n        "),
                     incident.join(",\n        "),
                     chaos.join(",\n        ")
