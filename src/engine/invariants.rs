@@ -7,8 +7,8 @@ use super::Simulation;
 use std::collections::BTreeSet;
 
 impl Simulation<'_> {
-    /// `Err` names the first broken invariant. Cost grows with replicas and pools, so call
-    /// it between slices of events, not after each one.
+    /// `Err` names the first broken invariant. Cost grows with replicas, pools and requests
+    /// in flight, so call it between slices of events, not after each one.
     pub fn check_invariants(&self) -> Result<(), String> {
         if let Some(v) = &self.policies.breaker_violation {
             return Err(format!("circuit breaker outside its state machine: {v}"));
