@@ -61,7 +61,12 @@ fn main() {
     let cascade = load_scenario(Path::new("scenarios/cascade2021.ron"))
         .expect("scenarios/cascade2021.ron loads");
     let (result, rates) = measure(&cascade, runs.min(3));
-    report("cascade2021 (15 simulated minutes)", &result, rates);
+    let minutes = cascade.duration / 60_000_000_000;
+    report(
+        &format!("cascade2021 ({minutes} simulated minutes)"),
+        &result,
+        rates,
+    );
     println!(
         "  replay / M/M/10 events per second: {:.2}",
         rates[0].0 / mm10_rate

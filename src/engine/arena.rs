@@ -69,6 +69,11 @@ impl<T> Arena<T> {
         self.live
     }
 
+    /// Slots ever allocated (live or free): every index is below this.
+    pub fn slots(&self) -> usize {
+        self.slots.len()
+    }
+
     /// Indices of live slots, in index order.
     pub fn live_indices(&self) -> impl Iterator<Item = u32> + '_ {
         self.slots

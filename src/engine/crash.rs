@@ -30,10 +30,16 @@ impl Simulation<'_> {
             .live_indices()
             .filter(|&j| self.jobs[j].replica == replica)
             .collect();
+        // Which jobs die, by slot: tasks and calls are matched against this small table
+        // rather than by loading each one's job (a cache miss apiece in a big run).
+        let mut dead_job = vec![false; self.jobs.slots()];
+        for &j in &dead_jobs {
+            dead_job[j as usize] = true;
+        }
         let dead_calls: Vec<u32> = self
             .calls
             .live_indices()
-            .filter(|&c| self.jobs[self.tasks[self.calls[c].task].job].replica == replica)
+            .filter(|&c| dead_job[self.tasks[self.calls[c].task].job as usize])
             .collect();
         // Their callees keep working for nobody (counted as wasted work when they answer).
         for call in dead_calls {
@@ -43,7 +49,7 @@ impl Simulation<'_> {
         let dead_tasks: Vec<u32> = self
             .tasks
             .live_indices()
-            .filter(|&t| self.jobs[self.tasks[t].job].replica == replica)
+            .filter(|&t| dead_job[self.tasks[t].job as usize])
             .collect();
         for task in dead_tasks {
             self.tasks.free(task);
