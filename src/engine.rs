@@ -167,7 +167,12 @@ impl<'s> Simulation<'s> {
             .iter()
             .map(|s| u64::from(s.workers) * u64::from(s.replicas))
             .collect();
-        let rec = Recorder::new(&model, capacity, scenario.warmup);
+        let rec = Recorder::new(
+            &model,
+            capacity,
+            scenario.warmup,
+            scenario.window.min(scenario.duration),
+        );
         let mut sim = Simulation {
             scenario,
             now: 0,
@@ -349,7 +354,7 @@ impl<'s> Simulation<'s> {
 
     pub fn finish(mut self) -> RunResult {
         if self.rec.window_start() < self.now || self.rec.rows.is_empty() {
-            self.close_window();
+            self.close_window(self.now);
         }
         let in_flight = (0..self.model.services.len() as u32)
             .map(|s| self.rec.in_system(s))
@@ -377,7 +382,8 @@ impl<'s> Simulation<'s> {
     }
 
     fn on_window_end(&mut self) {
-        self.close_window();
+        let next_end = (self.now + self.scenario.window).min(self.scenario.duration);
+        self.close_window(next_end);
         // Why does `finish` close the last window, not an event? Events at exactly the
         // end time (a step's end, a timeout) would run after that event and land in a
         // window that is never closed: their requests would vanish from the totals.
@@ -387,8 +393,9 @@ impl<'s> Simulation<'s> {
         }
     }
 
-    /// Sample the gauges the recorder cannot follow event by event, then close the window.
-    fn close_window(&mut self) {
+    /// Sample the gauges the recorder cannot follow event by event, then close the window;
+    /// the next one is planned to end at `next_end`.
+    fn close_window(&mut self, next_end: u64) {
         for (g, gate) in self.gates.iter().enumerate() {
             self.rec.gate_level(
                 self.layout.edge_of_gate[g],
@@ -400,7 +407,7 @@ impl<'s> Simulation<'s> {
         for r in &self.replicas {
             self.rec.replica_up(r.service, r.up);
         }
-        self.rec.close_window(self.now);
+        self.rec.close_window(self.now, next_end);
     }
 
     fn schedule_arrival(&mut self, source: u32) {

@@ -1,8 +1,11 @@
 //! A bounded log-linear latency histogram (HDR-style): 64 linear sub-buckets per power of
 //! two, so any recorded value is known to within 1/64 (1.6 %) while memory stays fixed.
 
-/// Sub-bucket bits: values known to 1/64 (1.6 %).
+/// Sub-bucket bits of run totals: values known to 1/64 (1.6 %).
 pub const FINE: u32 = 6;
+/// Sub-bucket bits of per-window histograms: 1/16 (6 %) is plenty for a plot, and a
+/// quarter of the buckets to clear and scan at every window.
+pub const COARSE: u32 = 4;
 
 #[derive(Clone)]
 pub struct Histogram {

@@ -3,6 +3,13 @@
 //! Why windows first and totals by folding? Every event updates one set of counters (the
 //! current window's); totals are the sum of the windows after the warm-up, added once per
 //! window. The warm-up is a whole number of windows, so nothing straddles it.
+//!
+//! Why are the time integrals (busy workers, queue, requests in system, capacity) kept
+//! as "until the window's planned end"? A level that rises by one at `t` adds
+//! `end − t` to its area and one that falls takes it back off: one addition per change,
+//! with no clock to carry and no multiplication, instead of multiplying every level by
+//! the time since the last change. A window closed early (a run stopped) takes off what
+//! the levels would still have added.
 
 use super::counters::{EdgeCounters, ServiceCounters};
 use super::rows::{EdgeRow, ServiceRow};
@@ -18,7 +25,6 @@ struct Levels {
     busy: u64,
     in_system: u64,
     queued: u64,
-    since: u64,
 }
 
 pub struct Recorder {
@@ -34,16 +40,21 @@ pub struct Recorder {
     pub edge_rows: Vec<EdgeRow>,
     pub timeline: Timeline,
     window_start: u64,
+    /// The current window counts towards the totals (it starts after the warm-up).
+    counting: bool,
+    /// When the current window is planned to end (the areas are counted up to it).
+    window_end: u64,
 }
 
 impl Recorder {
-    /// `capacity[s]` is the worker count of service `s` over all replicas.
-    pub fn new(model: &Model, capacity: Vec<u64>, warmup: u64) -> Self {
+    /// `capacity[s]` is the worker count of service `s` over all replicas; the first
+    /// window runs from 0 to `first_end`.
+    pub fn new(model: &Model, capacity: Vec<u64>, warmup: u64, first_end: u64) -> Self {
         let n = capacity.len();
         let edges = model.edges.len();
-        Recorder {
+        let mut rec = Recorder {
             warmup,
-            window: (0..n).map(|_| ServiceCounters::default()).collect(),
+            window: (0..n).map(|_| ServiceCounters::for_window()).collect(),
             totals: (0..n).map(|_| ServiceCounters::default()).collect(),
             edge_window: vec![EdgeCounters::default(); edges],
             edge_totals: vec![EdgeCounters::default(); edges],
@@ -59,21 +70,43 @@ impl Recorder {
             edge_rows: Vec::new(),
             timeline: Timeline::default(),
             window_start: 0,
+            counting: warmup == 0,
+            window_end: first_end,
+        };
+        for s in 0..n {
+            rec.open_areas(s, 0);
         }
+        rec
     }
 
+    /// Time left until the window's planned end: what one unit of a level adds to its
+    /// area from now on.
     #[inline]
-    fn integrate(&mut self, s: u32, now: u64) {
-        let l = &mut self.levels[s as usize];
-        let dt = u128::from(now - l.since);
-        if dt > 0 {
-            let w = &mut self.window[s as usize];
-            w.busy_area += u128::from(l.busy) * dt;
-            w.in_system_area += u128::from(l.in_system) * dt;
-            w.queue_area += u128::from(l.queued) * dt;
-            w.capacity_area += u128::from(l.capacity) * dt;
-            l.since = now;
-        }
+    fn left(&self, now: u64) -> u128 {
+        u128::from(self.window_end.saturating_sub(now))
+    }
+
+    /// A new window's areas: the levels it starts with, held from `start` to its end.
+    fn open_areas(&mut self, s: usize, start: u64) {
+        let l = self.levels[s];
+        let w = &mut self.window[s];
+        let span = self.window_end.saturating_sub(start);
+        w.busy_area = u128::from(l.busy) * u128::from(span);
+        w.in_system_area = u128::from(l.in_system) * u128::from(span);
+        w.queue_area = u128::from(l.queued) * u128::from(span);
+        w.capacity_area = u128::from(l.capacity) * u128::from(span);
+    }
+
+    /// A window closed at `now`, before its planned end: take off what the levels would
+    /// have added after `now`.
+    fn close_areas(&mut self, s: usize, now: u64) {
+        let l = self.levels[s];
+        let w = &mut self.window[s];
+        let rest = u128::from(self.window_end.saturating_sub(now));
+        w.busy_area -= u128::from(l.busy) * rest;
+        w.in_system_area -= u128::from(l.in_system) * rest;
+        w.queue_area -= u128::from(l.queued) * rest;
+        w.capacity_area -= u128::from(l.capacity) * rest;
     }
 
     #[inline]
@@ -89,29 +122,33 @@ impl Recorder {
 
     #[inline]
     pub fn admitted(&mut self, s: u32, now: u64) {
-        self.integrate(s, now);
+        let left = self.left(now);
         self.levels[s as usize].in_system += 1;
+        self.window[s as usize].in_system_area += left;
     }
 
     #[inline]
     pub fn enqueued(&mut self, s: u32, now: u64) {
-        self.integrate(s, now);
+        let left = self.left(now);
         let l = &mut self.levels[s as usize];
         l.queued += 1;
         let q = l.queued;
         let w = &mut self.window[s as usize];
+        w.queue_area += left;
         w.max_queue = w.max_queue.max(q);
     }
 
     #[inline]
     pub fn started(&mut self, s: u32, now: u64, queue_wait: u64, from_queue: bool) {
-        self.integrate(s, now);
+        let left = self.left(now);
         let l = &mut self.levels[s as usize];
         l.busy += 1;
+        let w = &mut self.window[s as usize];
+        w.busy_area += left;
         if from_queue {
             l.queued -= 1;
+            w.queue_area -= left;
         }
-        let w = &mut self.window[s as usize];
         w.started += 1;
         w.queue_wait_ns += u128::from(queue_wait);
         w.waited += u64::from(from_queue);
@@ -120,20 +157,29 @@ impl Recorder {
     /// A running request left its service after `sojourn` ns.
     #[inline]
     pub fn departed(&mut self, s: u32, now: u64, sojourn: u64, outcome: Outcome) {
-        self.integrate(s, now);
+        let left = self.left(now);
         let l = &mut self.levels[s as usize];
         l.busy -= 1;
         l.in_system -= 1;
-        self.window[s as usize].left(sojourn, outcome);
+        let w = &mut self.window[s as usize];
+        w.busy_area -= left;
+        w.in_system_area -= left;
+        w.left(sojourn, outcome);
+        if self.counting && outcome.is_success() {
+            self.totals[s as usize].latency.record(sojourn);
+        }
     }
 
     /// A queued request left without running.
     pub fn dropped(&mut self, s: u32, now: u64, sojourn: u64, cause: Cause) {
-        self.integrate(s, now);
+        let left = self.left(now);
         let l = &mut self.levels[s as usize];
         l.queued -= 1;
         l.in_system -= 1;
-        self.window[s as usize].left(sojourn, Outcome::Failed(cause));
+        let w = &mut self.window[s as usize];
+        w.queue_area -= left;
+        w.in_system_area -= left;
+        w.left(sojourn, Outcome::Failed(cause));
     }
 
     #[inline]
@@ -204,8 +250,13 @@ impl Recorder {
     /// Workers over all replicas changed (a scripted action): utilisation is measured
     /// against the new capacity from now on.
     pub fn set_capacity(&mut self, s: u32, now: u64, workers: u64) {
-        self.integrate(s, now);
-        self.levels[s as usize].capacity = workers;
+        let left = self.left(now);
+        let l = &mut self.levels[s as usize];
+        let w = &mut self.window[s as usize];
+        // Add before taking off, so that the unsigned area never dips below zero.
+        w.capacity_area += u128::from(workers) * left;
+        w.capacity_area -= u128::from(l.capacity) * left;
+        l.capacity = workers;
     }
 
     pub fn window_start(&self) -> u64 {
@@ -213,11 +264,11 @@ impl Recorder {
     }
 
     /// Close the window ending at `now`: emit its rows and, past the warm-up, fold it
-    /// into the totals.
-    pub fn close_window(&mut self, now: u64) {
+    /// into the totals. The next window is planned to end at `next_end`.
+    pub fn close_window(&mut self, now: u64, next_end: u64) {
         let counted = self.window_start >= self.warmup;
         for s in 0..self.window.len() {
-            self.integrate(s as u32, now);
+            self.close_areas(s, now);
             let l = self.levels[s];
             self.rows.push(ServiceRow::new(
                 self.window_start,
@@ -236,6 +287,10 @@ impl Recorder {
             self.window[s].max_queue = l.queued;
             self.replicas_up[s] = 0;
         }
+        self.window_end = next_end;
+        for s in 0..self.window.len() {
+            self.open_areas(s, now);
+        }
         for e in 0..self.edge_window.len() {
             let w = self.edge_window[e];
             self.edge_rows
@@ -249,6 +304,7 @@ impl Recorder {
             };
         }
         self.window_start = now;
+        self.counting = now >= self.warmup;
     }
 
     /// Requests currently in the system at service `s`.
