@@ -55,7 +55,10 @@ impl Simulation<'_> {
             };
             self.set_job_trace(job, trace);
         }
-        if !self.take_concurrency_ticket(replica, job) {
+        let limited = self.model.services[service as usize]
+            .concurrency_limit
+            .is_some();
+        if limited && !self.take_concurrency_ticket(replica, job) {
             self.jobs.free(job);
             self.rec.refused(service, Cause::Shed);
             self.reply(caller, caller_gen, Outcome::Failed(Cause::Shed), service, 0);
@@ -93,7 +96,10 @@ impl Simulation<'_> {
             return Some(Cause::Crashed);
         }
         let full = r.busy >= svc.workers && r.queue.len() as u64 >= svc.queue_capacity;
-        if let Some(cause) = self.ingress_refusal(replica) {
+        // The service's own settings say whether a limiter exists; looking there first
+        // spares loading the per-replica policy state of every admitted request.
+        let limited = svc.rate_limit.is_some();
+        if let Some(cause) = limited.then(|| self.ingress_refusal(replica)).flatten() {
             Some(cause)
         } else if self.sheds(replica, class) {
             Some(Cause::Shed)
