@@ -82,6 +82,7 @@ pub struct RunResult {
 }
 
 pub use detect::Verdicts;
+pub use incident::{Setting, Value};
 
 pub struct Simulation<'s> {
     pub(crate) scenario: &'s Scenario,
@@ -109,8 +110,8 @@ pub struct Simulation<'s> {
     /// it spares a division per arrival.
     pub(crate) mean_gap_ns: Vec<f64>,
     pub(crate) policies: policies::Policies,
-    /// What each scripted step changed, to undo it.
-    pub(crate) undo: Vec<incident::Undo>,
+    /// The scripted steps in effect, in the order they started.
+    pub(crate) active_steps: Vec<u32>,
     /// Per service: the scripted step whose latency replaces the work times.
     pub(crate) latency_override: Vec<Option<u32>>,
     /// Per service: work times need the slow path (slowdown, override, warm-up).
@@ -119,9 +120,6 @@ pub struct Simulation<'s> {
     /// deadline is `NEVER` and a step need not load its job to compare.
     pub(crate) deadlines: bool,
     pub(crate) source_multiplier: Vec<f64>,
-    /// Per source: the product of the nonzero multipliers of the traffic steps in effect,
-    /// and how many steps with multiplier 0 are (a stop cannot be undone by dividing).
-    pub(crate) traffic_steps: Vec<(f64, u32)>,
     /// Moves on when a source's rate changes, so its pending arrival is dropped.
     pub(crate) source_gen: Vec<u32>,
     pub(crate) blackholed: Vec<bool>,
@@ -210,7 +208,7 @@ impl<'s> Simulation<'s> {
             rec,
             slowdown: vec![1.0; model.services.len()],
             policies: policies::Policies::new(&model),
-            undo: vec![incident::Undo::None; scenario.incident.steps.len()],
+            active_steps: Vec::new(),
             latency_override: vec![None; model.services.len()],
             perturbed: model
                 .services
@@ -222,7 +220,6 @@ impl<'s> Simulation<'s> {
                 .collect(),
             deadlines: model.edges.iter().any(|e| e.propagate_deadline),
             source_multiplier: vec![1.0; scenario.sources.len()],
-            traffic_steps: vec![(1.0, 0); scenario.sources.len()],
             source_gen: vec![0; scenario.sources.len()],
             blackholed: vec![false; model.services.len()],
             partitions: Vec::new(),

@@ -8,6 +8,7 @@ mod fuzz_corpus;
 mod golden;
 mod guards;
 mod incident;
+mod incident_overlap;
 mod outputs;
 mod properties;
 mod reports;

@@ -16,10 +16,12 @@
 //!   on or off), deadlines (propagated or not), adaptive throttling, outlier ejection and
 //!   health checks;
 //! - scenarios: constant, step, ramp and diurnal rates at several entry points, request
-//!   classes (`critical`, `bulk`), an optional warm-up, up to five incident steps
+//!   classes (`critical`, `bulk`), an optional warm-up, up to four incident steps
 //!   (slowdown, latency, error rate, crash, replicas, workers, traffic, black hole,
 //!   partition, and on edges pool size, leaked connections, timeout, retries, fallback
-//!   switch) with or without `lasting`, and up to two chaos injectors (latency, dropped
+//!   switch) with or without `lasting`, a third of them paired with a second step on the
+//!   same setting that overlaps it and ends before it, after it or never, and up to two
+//!   chaos injectors (latency, dropped
 //!   connections); a quarter of the durations are whole milliseconds and some steps fall
 //!   on window boundaries or at the end, so that events tie.
 //!
@@ -41,6 +43,10 @@
 //!   (`Simulation::check_invariants`, checked between slices of 97 events);
 //! - every failure cause and policy counter comes from a mechanism the case has
 //!   (`properties/causes.rs`);
+//! - every setting scripted steps change (workers, replicas, pool size, timeout, slowdown,
+//!   traffic multiplier...) is, between slices, what the steps in effect give applied in
+//!   their start order to the model's value, hence the model's once they have all ended
+//!   (`properties/settings.rs`);
 //! - simulated time never goes backwards, and `metrics.csv` windows are in order;
 //! - Little's law on the sample path: Σ sojourn of departed ≤ ∫N(t)dt ≤ Σ sojourn +
 //!   in flight at the end × run length, and on lightly loaded services L ≈ λW within 5 %;
@@ -53,6 +59,7 @@ mod client_gen;
 mod model_gen;
 mod same_bytes;
 mod scenario_gen;
+mod settings;
 mod windows;
 
 use check::check;
@@ -132,6 +139,7 @@ fn generated_cases_reach_every_mechanism() {
             "undelivered",
             "delivered late",
             "fallback",
+            "steps on one setting ending out of order",
         ])
         .filter(|m| !seen.contains(m))
         .collect();
@@ -211,5 +219,22 @@ fn events_at_the_end_time_count_in_the_last_window() {
             sources: [Source(target: "s2/op", rate: Constant(800.0))],
             incident: [Step(when: After("2995ms"), action: LeakConnections(edge: "s2 -> s3", count: 1),
                             lasting: "5ms")])"#,
+    );
+}
+
+/// Shrunk from a generated case: two black holes on one service from the same moment,
+/// one lasting 1 ms. Ending, it put back what it had found (no black hole) although the
+/// other was still in effect (`properties/settings.rs` caught it).
+#[test]
+fn a_step_ending_under_another_on_its_setting_leaves_the_other_in_force() {
+    regression(
+        r#"Model(services: {
+            "s0": Service(replicas: 1, workers: 1, operations: {"op": []}),
+        })"#,
+        r#"Scenario(model: "model.ron", duration: "3s", window: "500ms", seed: 0,
+            sources: [Source(name: "s0", target: "s0/op", rate: Constant(1.00))],
+            incident: [Step(when: After("0ms"), action: BlackHole(service: "s0"), lasting: "1ms"),
+                Step(when: After("0ms"), action: BlackHole(service: "s0"))],
+            chaos: [])"#,
     );
 }

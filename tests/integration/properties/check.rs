@@ -45,6 +45,7 @@ pub fn check(case: &Case) -> Result<Reached, TestCaseError> {
         if let Err(e) = sim.check_invariants() {
             return Err(TestCaseError::fail(format!("at t={}ns: {e}", sim.now())));
         }
+        super::settings::check_settings(&scenario, &sim)?;
         if done {
             break;
         }
@@ -57,7 +58,11 @@ pub fn check(case: &Case) -> Result<Reached, TestCaseError> {
         check_totals(&scenario, &result)?;
     }
     super::causes::check_causes(&scenario, &result)?;
-    Ok(reached(&result.recorder))
+    let mut seen = reached(&result.recorder);
+    if super::settings::ends_out_of_order(&scenario) {
+        seen.insert("steps on one setting ending out of order");
+    }
+    Ok(seen)
 }
 
 /// Accounting and Little's law on the run's totals (no warm-up).
