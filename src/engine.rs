@@ -110,8 +110,8 @@ pub struct Simulation<'s> {
     /// it spares a division per arrival.
     pub(crate) mean_gap_ns: Vec<f64>,
     pub(crate) policies: policies::Policies,
-    /// The scripted steps in effect, in the order they started.
-    pub(crate) active_steps: Vec<u32>,
+    /// The scripted steps in effect, in the order they started, with their timeline text.
+    pub(crate) active_steps: Vec<(u32, String)>,
     /// Per service: the scripted step whose latency replaces the work times.
     pub(crate) latency_override: Vec<Option<u32>>,
     /// Per service: work times need the slow path (slowdown, override, warm-up).

@@ -29,25 +29,27 @@ impl Simulation<'_> {
         let scenario = self.scenario;
         let s = &scenario.incident.steps[step as usize];
         let text = if end {
-            self.active_steps.retain(|&i| i != step);
             if let Action::Partition { a, b } = s.action {
                 if let Some(i) = self.partitions.iter().position(|p| *p == (a, b)) {
                     self.partitions.remove(i);
                 }
             }
-            format!(
-                "{} ended",
-                s.note.clone().unwrap_or_else(|| self.describe(&s.action))
-            )
+            // The words it started with: described now, a resize would read the size
+            // other steps left, not the one it found.
+            let started = match self.active_steps.iter().position(|(i, _)| *i == step) {
+                Some(k) => self.active_steps.remove(k).1,
+                None => s.note.clone().unwrap_or_else(|| self.describe(&s.action)),
+            };
+            format!("{started} ended")
         } else {
-            let description = self.describe(&s.action);
-            self.active_steps.push(step);
+            let text = s.note.clone().unwrap_or_else(|| self.describe(&s.action));
+            self.active_steps.push((step, text.clone()));
             match s.action {
                 Action::Crash { service, replicas } => self.crash_replicas(service, replicas),
                 Action::Partition { a, b } => self.partitions.push((a, b)),
                 _ => {}
             }
-            s.note.clone().unwrap_or(description)
+            text
         };
         for setting in settings_of(&s.action, scenario.sources.len() as u32) {
             self.recompute(setting);

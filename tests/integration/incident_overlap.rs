@@ -8,6 +8,8 @@
 
 use crate::common::scenario_from_text;
 use cascade_sim::engine::{Limits, Setting, Simulation, Value};
+use cascade_sim::report::timeline_txt;
+use cascade_sim::run::run_quietly;
 
 const MODEL: &str = r#"Model(
     services: {
@@ -43,15 +45,19 @@ fn overlap(a: &str, b: &str, first_ends_first: Option<bool>) -> String {
     )
 }
 
-/// The setting at 15, 25, 45 and 65 s.
-fn values(incident: &str, setting: Setting) -> Vec<Value> {
+fn scenario(incident: &str) -> cascade_sim::scenario::Scenario {
     let scenario = format!(
         r#"Scenario(model: "m.ron", start: "10:00:00", duration: "70s", window: "10s", seed: 5,
             sources: [Source(name: "users", target: "front/get", rate: Constant(20)),
                       Source(name: "bots", target: "front/get", rate: Constant(5))],
             incident: [{incident}])"#
     );
-    let s = scenario_from_text(MODEL, &scenario);
+    scenario_from_text(MODEL, &scenario)
+}
+
+/// The setting at 15, 25, 45 and 65 s.
+fn values(incident: &str, setting: Setting) -> Vec<Value> {
+    let s = scenario(incident);
     let mut sim = Simulation::new(&s, Limits::default());
     let mut out = Vec::new();
     for t in [15u64, 25, 45, 65] {
@@ -243,5 +249,34 @@ fn absolute_edge_and_service_settings_follow_the_latest_step_in_effect() {
             second_ends_first,
             "{a} then {b}, the second ending first"
         );
+    }
+}
+
+#[test]
+fn a_step_ends_in_the_timeline_with_the_words_it_started_with() {
+    let a = "SetWorkers(service: \"back\", workers: 1)";
+    let b = "SetWorkers(service: \"back\", workers: 2)";
+    for (incident, lines) in [
+        (
+            format!(r#"Step(when: After("10s"), action: {a}, lasting: "30s")"#),
+            vec![
+                "10:00:10 - back workers changed (10 -> 1)",
+                "10:00:40 - back workers changed (10 -> 1) ended",
+            ],
+        ),
+        (
+            overlap(a, b, Some(true)),
+            vec![
+                "10:00:10 - back workers changed (10 -> 1)",
+                "10:00:20 - back workers changed (1 -> 2)",
+                "10:00:40 - back workers changed (10 -> 1) ended",
+                "10:01:00 - back workers changed (1 -> 2) ended",
+            ],
+        ),
+    ] {
+        let s = scenario(&incident);
+        let text = timeline_txt(&s, &run_quietly(&s));
+        let scripted: Vec<&str> = text.lines().filter(|l| l.contains("workers")).collect();
+        assert_eq!(scripted, lines, "{text}");
     }
 }

@@ -21,7 +21,7 @@ impl<'s> Simulation<'s> {
         let sources = scenario.sources.len() as u32;
         self.active_steps
             .iter()
-            .map(|&i| (i, &scenario.incident.steps[i as usize].action))
+            .map(|(i, _)| (*i, &scenario.incident.steps[*i as usize].action))
             .filter(|(_, a)| settings_of(a, sources).contains(&setting))
             .collect()
     }
