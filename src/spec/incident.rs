@@ -19,7 +19,8 @@ pub enum WhenSpec {
 pub struct StepSpec {
     pub when: WhenSpec,
     pub action: ActionSpec,
-    /// Undo the action after this long; absent means it stays.
+    /// End the step after this long; absent means it stays. Steps on the same setting
+    /// compose (docs/incidents.md).
     #[serde(default)]
     pub lasting: Option<Dur>,
     /// Text for the timeline; a description is generated when absent.
