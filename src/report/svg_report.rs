@@ -36,6 +36,15 @@ pub(crate) struct Ctx<'r> {
 }
 
 impl Ctx<'_> {
+    /// The first `max` services in report order that pass `keep`, and how many more
+    /// passed (a panel's "+N more not shown").
+    pub fn ranked_where(&self, max: usize, keep: impl Fn(usize) -> bool) -> (Vec<usize>, usize) {
+        let passing: Vec<usize> = self.ranked.iter().copied().filter(|&s| keep(s)).collect();
+        let shown: Vec<usize> = passing.iter().copied().take(max).collect();
+        let left_out = passing.len() - shown.len();
+        (shown, left_out)
+    }
+
     /// A service's colour, the same in every panel.
     pub fn color(&self, service: usize) -> RGBColor {
         let rank = self.ranked.iter().position(|&s| s == service).unwrap_or(0);

@@ -168,6 +168,12 @@ impl LegendEntry {
             label: label.into(),
         }
     }
+
+    /// "+N more not shown", when a panel left `left_out` series out.
+    pub fn more_not_shown(left_out: usize) -> Option<LegendEntry> {
+        (left_out > 0)
+            .then(|| LegendEntry::new(WHITE, Swatch::Block, format!("+{left_out} more not shown")))
+    }
 }
 
 pub const LEGEND_ROW: i32 = 17;

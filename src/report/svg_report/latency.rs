@@ -27,14 +27,7 @@ fn has_latency(ctx: &Ctx, s: usize) -> bool {
 }
 
 pub(crate) fn panel<'r>(ctx: &Ctx<'r>) -> Panel<'r> {
-    let candidates: Vec<usize> = ctx
-        .ranked
-        .iter()
-        .copied()
-        .filter(|&s| has_latency(ctx, s))
-        .collect();
-    let shown: Vec<usize> = candidates.iter().copied().take(SHOWN).collect();
-    let left_out = candidates.len() - shown.len();
+    let (shown, left_out) = ctx.ranked_where(SHOWN, |s| has_latency(ctx, s));
     Panel {
         title: "2 · Latency of successful responses (log scale)".into(),
         missing: shown
@@ -166,13 +159,7 @@ fn draw(canvas: &Canvas, ctx: &Ctx, b: PanelBox, shown: &[usize], left_out: usiz
     for (name, _, swatch) in QUANTILES {
         entries.push(LegendEntry::new(MUTED, swatch, name));
     }
-    if left_out > 0 {
-        entries.push(LegendEntry::new(
-            WHITE,
-            Swatch::Block,
-            format!("+{left_out} more not shown"),
-        ));
-    }
+    entries.extend(LegendEntry::more_not_shown(left_out));
     legend(canvas, &entries, b.plot_top(), b.plot_bottom())
 }
 

@@ -120,12 +120,6 @@ fn draw(canvas: &Canvas, ctx: &Ctx, b: PanelBox, shown: &[usize], left_out: usiz
             "out-of-memory crash",
         ));
     }
-    if left_out > 0 {
-        entries.push(LegendEntry::new(
-            WHITE,
-            Swatch::Block,
-            format!("+{left_out} more not shown"),
-        ));
-    }
+    entries.extend(LegendEntry::more_not_shown(left_out));
     legend(canvas, &entries, b.plot_top(), b.plot_bottom())
 }

@@ -16,14 +16,7 @@ fn peak_queue(ctx: &Ctx, s: usize) -> f64 {
 }
 
 pub(crate) fn panel<'r>(ctx: &Ctx<'r>) -> Panel<'r> {
-    let queued: Vec<usize> = ctx
-        .ranked
-        .iter()
-        .copied()
-        .filter(|&s| peak_queue(ctx, s) > 0.0)
-        .collect();
-    let shown: Vec<usize> = queued.iter().copied().take(MAX_SERVICES).collect();
-    let left_out = queued.len() - shown.len();
+    let (shown, left_out) = ctx.ranked_where(MAX_SERVICES, |s| peak_queue(ctx, s) > 0.0);
     Panel {
         title: "3 · Queue depth (deepest in each window), requests".into(),
         missing: shown
@@ -55,12 +48,6 @@ fn draw(canvas: &Canvas, ctx: &Ctx, b: PanelBox, shown: &[usize], left_out: usiz
             &ctx.run.metrics.services[s].name,
         ));
     }
-    if left_out > 0 {
-        entries.push(LegendEntry::new(
-            WHITE,
-            Swatch::Block,
-            format!("+{left_out} more not shown"),
-        ));
-    }
+    entries.extend(LegendEntry::more_not_shown(left_out));
     legend(canvas, &entries, b.plot_top(), b.plot_bottom())
 }

@@ -33,26 +33,20 @@ fn peak(values: impl Iterator<Item = Option<f64>>) -> f64 {
 
 pub(crate) fn panel<'r>(ctx: &Ctx<'r>) -> Panel<'r> {
     let m = &ctx.run.metrics;
-    let busy: Vec<usize> = ctx
-        .ranked
-        .iter()
-        .copied()
-        .filter(|&s| {
-            peak(
-                m.services[s]
-                    .windows
-                    .iter()
-                    .map(|w| w.as_ref().and_then(|w| w.utilization)),
-            ) > 0.0
-        })
-        .collect();
-    let services: Vec<usize> = busy.iter().copied().take(MAX_SERVICES).collect();
+    let (services, services_left_out) = ctx.ranked_where(MAX_SERVICES, |s| {
+        peak(
+            m.services[s]
+                .windows
+                .iter()
+                .map(|w| w.as_ref().and_then(|w| w.utilization)),
+        ) > 0.0
+    });
     let mut pools: Vec<(usize, f64)> = (0..m.edges.len())
         .map(|e| (e, peak(pool_points(ctx, e).into_iter())))
         .filter(|(_, p)| *p > 0.0)
         .collect();
     pools.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let left_out = busy.len() - services.len() + pools.len().saturating_sub(MAX_POOLS);
+    let left_out = services_left_out + pools.len().saturating_sub(MAX_POOLS);
     pools.truncate(MAX_POOLS);
     let pools: Vec<usize> = pools.into_iter().map(|(e, _)| e).collect();
     Panel {
@@ -107,12 +101,6 @@ fn draw(
             format!("pool {}", m.edges[e].name),
         ));
     }
-    if left_out > 0 {
-        entries.push(LegendEntry::new(
-            WHITE,
-            Swatch::Block,
-            format!("+{left_out} more not shown"),
-        ));
-    }
+    entries.extend(LegendEntry::more_not_shown(left_out));
     legend(canvas, &entries, b.plot_top(), b.plot_bottom())
 }
