@@ -7,6 +7,9 @@
 //! Run with `cargo bench --bench engine`. `BENCH_RUNS` (default 5) sets the repetitions;
 //! the best and the median are printed.
 
+#[path = "../tests/integration/erlang.rs"]
+mod erlang;
+
 use cascade_sim::engine::RunResult;
 use cascade_sim::run::run_quietly;
 use cascade_sim::scenario::{load_scenario, Scenario};
@@ -56,7 +59,11 @@ fn main() {
     report("mm10 (300 simulated hours)", &result, rates);
     let t = &result.recorder.totals[0];
     let wq = t.queue_wait_ns as f64 / t.started as f64 / 1e9;
-    println!("  mean queue wait Wq = {wq:.4} s (Erlang C: 0.6687 s)");
+    // M/M/c with mean service 1 s (models/mm10.ron): Wq = C(c, λ) / (c − λ).
+    let c = mm10.model.services[0].workers;
+    let lambda = mm10.sources[0].rate.max();
+    let erlang_wq = erlang::erlang_c(c, lambda) / (f64::from(c) - lambda);
+    println!("  mean queue wait Wq = {wq:.4} s (Erlang C: {erlang_wq:.4} s)");
     let mm10_rate = rates[0].0;
     let cascade = load_scenario(Path::new("scenarios/cascade2021.ron"))
         .expect("scenarios/cascade2021.ron loads");

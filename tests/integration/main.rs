@@ -4,6 +4,7 @@ mod bad_input;
 mod check;
 mod common;
 mod determinism;
+mod erlang;
 mod fuzz_corpus;
 mod golden;
 mod guards;
