@@ -82,7 +82,7 @@ impl Recorder {
     /// Time left until the window's planned end: what one unit of a level adds to its
     /// area from now on.
     #[inline]
-    fn left(&self, now: u64) -> u128 {
+    fn time_left_in_window(&self, now: u64) -> u128 {
         u128::from(self.window_end.saturating_sub(now))
     }
 
@@ -122,32 +122,32 @@ impl Recorder {
 
     #[inline]
     pub fn admitted(&mut self, s: u32, now: u64) {
-        let left = self.left(now);
+        let rest = self.time_left_in_window(now);
         self.levels[s as usize].in_system += 1;
-        self.window[s as usize].in_system_area += left;
+        self.window[s as usize].in_system_area += rest;
     }
 
     #[inline]
     pub fn enqueued(&mut self, s: u32, now: u64) {
-        let left = self.left(now);
+        let rest = self.time_left_in_window(now);
         let l = &mut self.levels[s as usize];
         l.queued += 1;
         let q = l.queued;
         let w = &mut self.window[s as usize];
-        w.queue_area += left;
+        w.queue_area += rest;
         w.max_queue = w.max_queue.max(q);
     }
 
     #[inline]
     pub fn started(&mut self, s: u32, now: u64, queue_wait: u64, from_queue: bool) {
-        let left = self.left(now);
+        let rest = self.time_left_in_window(now);
         let l = &mut self.levels[s as usize];
         l.busy += 1;
         let w = &mut self.window[s as usize];
-        w.busy_area += left;
+        w.busy_area += rest;
         if from_queue {
             l.queued -= 1;
-            w.queue_area -= left;
+            w.queue_area -= rest;
         }
         w.started += 1;
         w.queue_wait_ns += u128::from(queue_wait);
@@ -157,13 +157,13 @@ impl Recorder {
     /// A running request left its service after `sojourn` ns.
     #[inline]
     pub fn departed(&mut self, s: u32, now: u64, sojourn: u64, outcome: Outcome) {
-        let left = self.left(now);
+        let rest = self.time_left_in_window(now);
         let l = &mut self.levels[s as usize];
         l.busy -= 1;
         l.in_system -= 1;
         let w = &mut self.window[s as usize];
-        w.busy_area -= left;
-        w.in_system_area -= left;
+        w.busy_area -= rest;
+        w.in_system_area -= rest;
         w.left(sojourn, outcome);
         if self.counting && outcome.is_success() {
             self.totals[s as usize].latency.record(sojourn);
@@ -172,13 +172,13 @@ impl Recorder {
 
     /// A queued request left without running.
     pub fn dropped(&mut self, s: u32, now: u64, sojourn: u64, cause: Cause) {
-        let left = self.left(now);
+        let rest = self.time_left_in_window(now);
         let l = &mut self.levels[s as usize];
         l.queued -= 1;
         l.in_system -= 1;
         let w = &mut self.window[s as usize];
-        w.queue_area -= left;
-        w.in_system_area -= left;
+        w.queue_area -= rest;
+        w.in_system_area -= rest;
         w.left(sojourn, Outcome::Failed(cause));
     }
 
@@ -250,12 +250,12 @@ impl Recorder {
     /// Workers over all replicas changed (a scripted action): utilisation is measured
     /// against the new capacity from now on.
     pub fn set_capacity(&mut self, s: u32, now: u64, workers: u64) {
-        let left = self.left(now);
+        let rest = self.time_left_in_window(now);
         let l = &mut self.levels[s as usize];
         let w = &mut self.window[s as usize];
         // Add before taking off, so that the unsigned area never dips below zero.
-        w.capacity_area += u128::from(workers) * left;
-        w.capacity_area -= u128::from(l.capacity) * left;
+        w.capacity_area += u128::from(workers) * rest;
+        w.capacity_area -= u128::from(l.capacity) * rest;
         l.capacity = workers;
     }
 
