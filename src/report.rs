@@ -19,7 +19,7 @@ pub mod timeline;
 pub mod traces;
 pub mod verdict;
 
-pub use files::{write_atomically, write_run_outputs};
+pub use files::{write_atomically, write_files, write_run_outputs};
 pub use metrics_csv::{edges_csv, metrics_csv};
 pub use run_report::write_reports;
 pub use summary::{summary_json, Summary};

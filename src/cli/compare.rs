@@ -2,7 +2,7 @@
 
 use cascade_sim::report::compare::{compare_csv, compare_svg, compare_text, CompareRow};
 use cascade_sim::report::run_dir::RunDir;
-use cascade_sim::report::write_atomically;
+use cascade_sim::report::write_files;
 use cascade_sim::scenario::resolve_scenario_path;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -96,17 +96,14 @@ pub fn compare(args: CompareArgs) -> i32 {
         ("compare.csv", compare_csv(&rows)),
         ("compare.txt", text.clone()),
     ];
-    let mut written = Vec::new();
-    for (name, contents) in files {
-        let path = args.out.join(name);
-        if let Err(e) = std::fs::create_dir_all(&args.out)
-            .and_then(|_| write_atomically(&path, contents.as_bytes()))
-        {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return 1;
-        }
-        written.push(path);
-    }
+    let written =
+        match std::fs::create_dir_all(&args.out).and_then(|_| write_files(&args.out, files)) {
+            Ok(written) => written,
+            Err(e) => {
+                eprintln!("error: cannot write into {}: {e}", args.out.display());
+                return 1;
+            }
+        };
     print!("{text}");
     println!("wrote {}", super::report::names(&written));
     0

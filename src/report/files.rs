@@ -43,6 +43,14 @@ pub fn write_run_outputs(
         ("timeline.txt", super::timeline_txt(scenario, result)),
         ("timeline.csv", super::timeline_csv(scenario, result)),
     ];
+    write_files(dir, files)
+}
+
+/// Write each `(file name, text)` into `dir`, atomically; returns the paths written.
+pub fn write_files<N: AsRef<Path>>(
+    dir: &Path,
+    files: impl IntoIterator<Item = (N, String)>,
+) -> io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (name, text) in files {
         let path = dir.join(name);

@@ -3,7 +3,7 @@
 use super::manifest::{read_manifest, read_points, Manifest, PointRecord};
 use super::stats::PointStats;
 use super::{plots, tables, verdict};
-use crate::report::write_atomically;
+use crate::report::write_files;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -57,11 +57,5 @@ pub fn write_outputs(
         ("summary.txt".into(), verdict::summary_text(m, &stats)),
     ];
     files.extend(plots::all_plots(m, &stats));
-    let mut written = Vec::new();
-    for (name, text) in files {
-        let path = dir.join(name);
-        write_atomically(&path, text.as_bytes())?;
-        written.push(path);
-    }
-    Ok(written)
+    write_files(dir, files)
 }
