@@ -19,6 +19,7 @@ mod invariants;
 mod policies;
 pub mod rng;
 mod service;
+mod sources;
 mod state;
 mod task;
 mod timeouts;
@@ -26,12 +27,10 @@ pub mod trace;
 
 use crate::model::Model;
 use crate::observe::Recorder;
-use crate::scenario::{Rate, Scenario};
+use crate::scenario::Scenario;
 use arena::{Arena, NONE};
 use events::{EventQueue, Kind};
 use gates::GateLayout;
-use rand::Rng;
-use rand_distr::Exp1;
 use rng::Stream;
 use state::{Call, Gate, Job, Replica, Task};
 
@@ -42,10 +41,6 @@ pub struct Limits {
     /// Requests alive at once (queued, running, or waiting on calls), over all services.
     pub max_in_flight: usize,
 }
-
-/// A stretch of a rate profile whose bound is below the peak by more than this factor is
-/// thinned against its own bound rather than the peak (see `schedule_arrival`).
-const FAR_BELOW_PEAK: f64 = 1000.0;
 
 /// Pending events allowed per request in flight (see `Simulation::run_for`).
 pub const PENDING_PER_IN_FLIGHT: usize = 8;
@@ -102,13 +97,8 @@ pub struct Simulation<'s> {
     pub(crate) service_rng: Vec<Stream>,
     pub(crate) edge_rng: Vec<Stream>,
     pub(crate) edge_rr: Vec<u32>,
-    pub(crate) source_rng: Vec<Stream>,
-    pub(crate) source_rr: Vec<u32>,
-    /// Each source's peak rate [1/s] (computed once: a step profile's is a scan).
-    pub(crate) peak_rate: Vec<f64>,
-    /// Mean gap between candidate arrivals at each source's peak rate [ns]; multiplying by
-    /// it spares a division per arrival.
-    pub(crate) mean_gap_ns: Vec<f64>,
+    /// Each workload source's state (see `sources`).
+    pub(crate) sources: Vec<sources::SourceState>,
     pub(crate) policies: policies::Policies,
     /// The scripted steps in effect, in the order they started, with their timeline text.
     pub(crate) active_steps: Vec<(u32, String)>,
@@ -119,9 +109,6 @@ pub struct Simulation<'s> {
     /// Some edge propagates deadlines, so a request may carry one. When none does, every
     /// deadline is `NEVER` and a step need not load its job to compare.
     pub(crate) deadlines: bool,
-    pub(crate) source_multiplier: Vec<f64>,
-    /// Moves on when a source's rate changes, so its pending arrival is dropped.
-    pub(crate) source_gen: Vec<u32>,
     pub(crate) blackholed: Vec<bool>,
     pub(crate) partitions: Vec<(u32, u32)>,
     pub(crate) chaos_rng: Vec<Stream>,
@@ -193,18 +180,7 @@ impl<'s> Simulation<'s> {
                 .map(|e| rng::stream(seed, &format!("edge:{}", e.name)))
                 .collect(),
             edge_rr: vec![0; model.edges.len()],
-            source_rng: scenario
-                .sources
-                .iter()
-                .map(|s| rng::stream(seed, &format!("source:{}", s.name)))
-                .collect(),
-            source_rr: vec![0; scenario.sources.len()],
-            peak_rate: scenario.sources.iter().map(|s| s.rate.max()).collect(),
-            mean_gap_ns: scenario
-                .sources
-                .iter()
-                .map(|s| 1e9 / s.rate.max())
-                .collect(),
+            sources: sources::SourceState::all(scenario, seed),
             rec,
             slowdown: vec![1.0; model.services.len()],
             policies: policies::Policies::new(&model),
@@ -219,8 +195,6 @@ impl<'s> Simulation<'s> {
                 })
                 .collect(),
             deadlines: model.edges.iter().any(|e| e.propagate_deadline),
-            source_multiplier: vec![1.0; scenario.sources.len()],
-            source_gen: vec![0; scenario.sources.len()],
             blackholed: vec![false; model.services.len()],
             partitions: Vec::new(),
             chaos_rng: scenario
@@ -405,91 +379,6 @@ impl<'s> Simulation<'s> {
             self.rec.replica_up(r.service, r.up);
         }
         self.rec.close_window(self.now, next_end);
-    }
-
-    fn schedule_arrival(&mut self, source: u32) {
-        let src = &self.scenario.sources[source as usize];
-        let rng = &mut self.source_rng[source as usize];
-        let multiplier = self.source_multiplier[source as usize];
-        let max = self.peak_rate[source as usize] * multiplier;
-        if max <= 0.0 {
-            return;
-        }
-        let mut t = self.now;
-        if let Rate::Constant(_) = src.rate {
-            let gap_ns = rng.sample::<f64, _>(Exp1) * self.mean_gap_ns[source as usize];
-            t = t.saturating_add((gap_ns.min(1e18) as u64).max(1));
-            if t <= self.scenario.duration {
-                self.queue
-                    .schedule_arrival(t, source, self.source_gen[source as usize]);
-            }
-            return;
-        }
-        // Thinning (Lewis–Shedler): candidates at a bound of the rate, each kept with
-        // probability rate(t)/bound, give a non-homogeneous Poisson process.
-        let end = self.scenario.duration;
-        loop {
-            // Why two bounds? Candidates at the profile's peak keep the random stream of
-            // ordinary profiles. But where the rate stays far below the peak (99 days of
-            // silence or a trickle before a flood), they would be drawn by the 10^15, a
-            // hang no event limit sees; there the bound that holds until `until` is used,
-            // and a candidate past it is dropped and drawing restarts there (memoryless).
-            let (piece, until) = src.rate.bound_from(t);
-            let piece = piece * multiplier;
-            if piece * FAR_BELOW_PEAK >= max {
-                let gap_ns = rng.sample::<f64, _>(Exp1) * self.mean_gap_ns[source as usize];
-                t = t.saturating_add((gap_ns.min(1e18) as u64).max(1));
-                if t > end {
-                    return;
-                }
-                let rate = src.rate.at(t) * multiplier;
-                if rate >= max || rng.random::<f64>() * max < rate {
-                    break;
-                }
-                continue;
-            }
-            if piece <= 0.0 {
-                if until > end {
-                    return;
-                }
-                t = until;
-                continue;
-            }
-            let gap: f64 = rng.sample::<f64, _>(Exp1) / piece;
-            let candidate = t.saturating_add(((gap * 1e9).min(1e18) as u64).max(1));
-            if candidate >= until {
-                if until > end {
-                    return;
-                }
-                t = until;
-                continue;
-            }
-            t = candidate;
-            if t > end {
-                return;
-            }
-            let rate = src.rate.at(t) * multiplier;
-            if rate >= piece || rng.random::<f64>() * piece < rate {
-                break;
-            }
-        }
-        self.queue
-            .schedule_arrival(t, source, self.source_gen[source as usize]);
-    }
-
-    fn on_arrival(&mut self, source: u32, gen: u32) {
-        if gen != self.source_gen[source as usize] {
-            return;
-        }
-        self.requests += 1;
-        self.schedule_arrival(source);
-        let src = &self.scenario.sources[source as usize];
-        let (service, op, class) = (src.service, src.op, src.class);
-        let n = self.model.services[service as usize].replicas;
-        let local = next_round_robin(&mut self.source_rr[source as usize], n);
-        let replica = self.first_replica[service as usize] + local;
-        self.arrival_trace = self.sample_trace();
-        self.admit(replica, op, class, NONE, 0, state::NEVER);
     }
 }
 

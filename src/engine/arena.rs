@@ -109,10 +109,12 @@ impl<T: Copy> SlotTable<T> {
         self.values[i] = value;
     }
 
+    #[inline]
     pub fn get(&self, slot: u32) -> Option<T> {
         self.values.get(slot as usize).copied().flatten()
     }
 
+    #[inline]
     pub fn take(&mut self, slot: u32) -> Option<T> {
         self.values.get_mut(slot as usize).and_then(Option::take)
     }

@@ -130,6 +130,7 @@ impl Simulation<'_> {
     }
 
     /// Give the job a worker and its root task; the task is not run yet.
+    #[inline(always)]
     fn take_worker(&mut self, job: u32, from_queue: bool) -> u32 {
         let now = self.now;
         let j = &mut self.jobs[job];

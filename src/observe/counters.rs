@@ -50,7 +50,7 @@ impl ServiceCounters {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn left(&mut self, sojourn: u64, outcome: Outcome) {
         self.departed += 1;
         self.sojourn_ns += u128::from(sojourn);

@@ -74,11 +74,7 @@ impl Simulation<'_> {
 
     /// Give a source a new rate multiplier; its pending arrival is redrawn.
     pub(super) fn set_traffic(&mut self, source: u32, multiplier: f64) {
-        let i = source as usize;
-        self.source_multiplier[i] = multiplier;
-        let peak = self.scenario.sources[i].rate.max() * multiplier;
-        self.mean_gap_ns[i] = 1e9 / peak;
-        self.source_gen[i] = self.source_gen[i].wrapping_add(1);
+        self.sources[source as usize].set_multiplier(multiplier);
         self.schedule_arrival(source);
     }
 }

@@ -85,7 +85,7 @@ impl Simulation<'_> {
                 Value::Flag(edge(e).fallback.as_ref().is_some_and(|f| f.enabled))
             }
             Setting::BlackHole(s) => Value::Flag(self.blackholed[s as usize]),
-            Setting::Traffic(i) => Value::Factor(self.source_multiplier[i as usize]),
+            Setting::Traffic(i) => Value::Factor(self.sources[i as usize].multiplier),
         }
     }
 }
