@@ -180,6 +180,7 @@ impl Simulation<'_> {
 
     /// Give the freed worker to the next queued request, dropping those that waited too
     /// long (queue timeout, CoDel) or whose caller has already given up.
+    #[inline(always)]
     pub(crate) fn start_next(&mut self, replica: u32) {
         let now = self.now;
         let service = self.replicas[replica as usize].service;
