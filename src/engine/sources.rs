@@ -63,6 +63,16 @@ impl SourceState {
     }
 }
 
+/// A gap between arrivals in whole nanoseconds, at least 1 (two arrivals never share an
+/// instant by construction) and at most 10^18. Converting through `i64` is one instruction
+/// where `as u64` is a branchy sequence; below 2^63 both give the same integer.
+// Not `clamp`: it would keep a NaN, which must become the cap as it always has.
+#[allow(clippy::manual_clamp)]
+#[inline(always)]
+fn gap_to_ns(gap_ns: f64) -> u64 {
+    gap_ns.min(1e18).max(1.0) as i64 as u64
+}
+
 impl Simulation<'_> {
     pub(crate) fn schedule_arrival(&mut self, source: u32) {
         let duration = self.scenario.duration;
@@ -74,7 +84,7 @@ impl Simulation<'_> {
         let mut t = self.now;
         if st.constant {
             let gap_ns = st.rng.sample::<f64, _>(Exp1) * st.mean_gap_ns;
-            t = t.saturating_add((gap_ns.min(1e18) as u64).max(1));
+            t = t.saturating_add(gap_to_ns(gap_ns));
             if t <= duration {
                 self.queue.schedule_arrival(t, source, st.gen);
             }
@@ -95,7 +105,7 @@ impl Simulation<'_> {
             let piece = piece * multiplier;
             if piece * FAR_BELOW_PEAK >= max {
                 let gap_ns = rng.sample::<f64, _>(Exp1) * st.mean_gap_ns;
-                t = t.saturating_add((gap_ns.min(1e18) as u64).max(1));
+                t = t.saturating_add(gap_to_ns(gap_ns));
                 if t > duration {
                     return;
                 }
@@ -113,7 +123,7 @@ impl Simulation<'_> {
                 continue;
             }
             let gap: f64 = rng.sample::<f64, _>(Exp1) / piece;
-            let candidate = t.saturating_add(((gap * 1e9).min(1e18) as u64).max(1));
+            let candidate = t.saturating_add(gap_to_ns(gap * 1e9));
             if candidate >= until {
                 if until > duration {
                     return;
@@ -146,5 +156,34 @@ impl Simulation<'_> {
         let replica = self.first_replica[service as usize] + local;
         self.arrival_trace = self.sample_trace();
         self.admit(replica, op, class, NONE, 0, NEVER);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gap_to_ns;
+
+    #[test]
+    fn gaps_convert_like_truncating_then_taking_at_least_one() {
+        let reference = |g: f64| (g.min(1e18) as u64).max(1);
+        for g in [
+            f64::NAN,
+            -3.0,
+            0.0,
+            0.4,
+            1.0,
+            1.9,
+            2.5,
+            1e17,
+            1e18,
+            5e18,
+            f64::INFINITY,
+        ] {
+            assert_eq!(gap_to_ns(g), reference(g), "{g}");
+        }
+        for i in 0..10_000 {
+            let g = f64::from(i) * 1234.567 + 0.25;
+            assert_eq!(gap_to_ns(g), reference(g), "{g}");
+        }
     }
 }
