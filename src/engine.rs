@@ -45,6 +45,9 @@ pub struct Limits {
 /// Pending events allowed per request in flight (see `Simulation::run_for`).
 pub const PENDING_PER_IN_FLIGHT: usize = 8;
 
+/// How many events may pass between two looks at the pending-event cap.
+const PENDING_CHECK_EVERY: u64 = 256;
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
@@ -129,6 +132,8 @@ pub struct Simulation<'s> {
     /// True while `finish_job` is running those tasks (see there why).
     pub(crate) running_ready: bool,
     events: u64,
+    /// The event count at which `run_for` next looks at the event limits.
+    next_limit_check: u64,
     requests: u64,
     limits: Limits,
     partial: Option<String>,
@@ -214,6 +219,7 @@ impl<'s> Simulation<'s> {
             ready_tasks: Vec::new(),
             running_ready: false,
             events: 0,
+            next_limit_check: PENDING_CHECK_EVERY.min(limits.max_events),
             requests: 0,
             limits,
             partial: None,
@@ -267,11 +273,9 @@ impl<'s> Simulation<'s> {
                 Kind::Tick => self.on_tick(),
                 Kind::WindowEnd => self.on_window_end(),
             }
-            if self.events >= self.limits.max_events {
-                self.partial = Some(format!(
-                    "stopped after {} events (--max-events)",
-                    self.events
-                ));
+            // One comparison per event for the two limits that need not be checked after
+            // every event's own work: the event limit and the pending-event cap.
+            if self.events >= self.next_limit_check && self.event_limits_reached() {
                 return true;
             }
             if self.jobs.live() > self.limits.max_in_flight {
@@ -281,13 +285,26 @@ impl<'s> Simulation<'s> {
                 ));
                 return true;
             }
-            // Counting pending events costs more than the test: every 256 events is soon
-            // enough for a cap that is itself a multiple of the in-flight one.
-            if self.events.is_multiple_of(256) && self.too_many_pending() {
-                return true;
-            }
         }
         false
+    }
+
+    /// Whether the run has processed as many events as it may, or has more events pending
+    /// than it may; if so, the run is marked partial. Sets the next event count to look at.
+    #[cold]
+    fn event_limits_reached(&mut self) -> bool {
+        if self.events >= self.limits.max_events {
+            self.partial = Some(format!(
+                "stopped after {} events (--max-events)",
+                self.events
+            ));
+            return true;
+        }
+        // Counting pending events costs more than the test: every 256 events is soon
+        // enough for a cap that is itself a multiple of the in-flight one.
+        self.next_limit_check = (self.events + PENDING_CHECK_EVERY).min(self.limits.max_events);
+        // The in-flight cap, looked at next, speaks first when both are over.
+        self.jobs.live() <= self.limits.max_in_flight && self.too_many_pending()
     }
 
     /// Whether more events are pending than the limits allow; if so, the run is marked

@@ -279,7 +279,7 @@ impl Simulation<'_> {
     }
 
     /// Give the job's concurrency ticket back with its latency sample.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn return_concurrency_ticket(&mut self, replica: u32, job: u32, success: bool) {
         if let Some(ticket) = self.policies.tickets.take(job) {
             let service = self.replicas[replica as usize].service as usize;

@@ -156,26 +156,22 @@ impl Simulation<'_> {
     /// The job's root task ended: release the worker, answer the caller, start the next.
     pub(crate) fn finish_job(&mut self, job: u32, outcome: Outcome) {
         let now = self.now;
-        self.return_concurrency_ticket(self.jobs[job].replica, job, outcome.is_success());
-        let j = self.jobs[job];
-        if self.tracer.is_some() {
-            let o = if outcome == Outcome::Ok && j.degraded {
-                Outcome::Degraded
-            } else {
-                outcome
-            };
-            self.trace_request(job, self.now, o);
-        }
-        self.jobs.free(job);
-        let r = &mut self.replicas[j.replica as usize];
-        r.busy -= 1;
+        let j = &self.jobs[job];
+        let (replica, service, caller, caller_gen) = (j.replica, j.service, j.caller, j.caller_gen);
+        let (arrived, started) = (j.arrived, j.started);
         let outcome = match outcome {
             Outcome::Ok if j.degraded => Outcome::Degraded,
             o => o,
         };
-        self.rec.departed(j.service, now, now - j.arrived, outcome);
-        self.reply(j.caller, j.caller_gen, outcome, j.service, now - j.started);
-        self.start_next(j.replica);
+        self.return_concurrency_ticket(replica, job, outcome.is_success());
+        if self.tracer.is_some() {
+            self.trace_request(job, self.now, outcome);
+        }
+        self.jobs.free(job);
+        self.replicas[replica as usize].busy -= 1;
+        self.rec.departed(service, now, now - arrived, outcome);
+        self.reply(caller, caller_gen, outcome, service, now - started);
+        self.start_next(replica);
     }
 
     /// Give the freed worker to the next queued request, dropping those that waited too
@@ -273,8 +269,9 @@ impl Simulation<'_> {
         self.reply(j.caller, j.caller_gen, Outcome::Failed(cause), j.service, 0);
     }
 
-    /// Deliver a job's outcome to the call that sent it, if that call still waits for it.
-    /// The reply is an event at the current instant (see `EventQueue::now_lane`).
+    /// Deliver a job's outcome to the call that sent it, if that call still waits for it,
+    /// or to the outside world for a request from a source.
+    #[inline(always)]
     pub(crate) fn reply(
         &mut self,
         caller: u32,
@@ -285,8 +282,20 @@ impl Simulation<'_> {
     ) {
         if caller == NONE {
             self.entry_answered(service, outcome);
-            return;
+        } else {
+            self.reply_to_call(caller, caller_gen, outcome, service, work);
         }
+    }
+
+    /// The reply is an event at the current instant (see `EventQueue::now_lane`).
+    fn reply_to_call(
+        &mut self,
+        caller: u32,
+        caller_gen: u32,
+        outcome: Outcome,
+        service: u32,
+        work: u64,
+    ) {
         if self.calls.gen(caller) != caller_gen {
             // The caller gave up (timeout): everything this job did was for nobody.
             self.rec.wasted(service, work);
