@@ -21,6 +21,8 @@ pub struct Detect {
     depends_on: Vec<Vec<u32>>,
     /// Per service: detected in trouble (pool saturated, queuing or out of memory).
     troubled: Vec<bool>,
+    /// Services found queuing at this tick (kept to reuse its allocation).
+    queuing: Vec<u32>,
     /// Entry answers since the last tick.
     ok_now: u64,
     failed_now: u64,
@@ -121,7 +123,8 @@ impl Simulation<'_> {
     /// its callers backing up behind it. A queuing service with nothing in trouble below
     /// it is a source of the trouble, not upstream of it.
     fn detect_queues(&mut self, share: f64, max_wait: u64, across: u32) {
-        let mut queuing = Vec::new();
+        let mut queuing = std::mem::take(&mut self.detect.queuing);
+        queuing.clear();
         for (s, svc) in self.model.services.iter().enumerate() {
             let first = self.first_replica[s] as usize;
             let replicas = &self.replicas[first..first + svc.replicas as usize];
@@ -138,19 +141,24 @@ impl Simulation<'_> {
                 .max()
                 .unwrap_or(0);
             if full || oldest >= max_wait {
-                queuing.push(s);
+                queuing.push(s as u32);
                 self.rec
                     .detected(self.now, DetectedKind::Queuing, s as u32, NONE);
             }
         }
         for &s in &queuing {
-            self.detect.troubled[s] = true;
+            self.detect.troubled[s as usize] = true;
         }
         let det = &self.detect;
         let upstream = queuing
             .iter()
-            .filter(|&&s| det.depends_on[s].iter().any(|&c| det.troubled[c as usize]))
+            .filter(|&&s| {
+                det.depends_on[s as usize]
+                    .iter()
+                    .any(|&c| det.troubled[c as usize])
+            })
             .count() as u32;
+        self.detect.queuing = queuing;
         if upstream >= across {
             self.rec
                 .timeline

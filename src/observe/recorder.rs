@@ -27,13 +27,19 @@ struct Levels {
     queued: u64,
 }
 
+/// A service's current window and levels side by side: most updates change both, and
+/// one record per service is one bounds check and one cache line less than two.
+struct Current {
+    window: ServiceCounters,
+    levels: Levels,
+}
+
 pub struct Recorder {
     pub warmup: u64,
-    window: Vec<ServiceCounters>,
+    current: Vec<Current>,
     pub totals: Vec<ServiceCounters>,
     edge_window: Vec<EdgeCounters>,
     pub edge_totals: Vec<EdgeCounters>,
-    levels: Vec<Levels>,
     /// Replicas up, sampled at the end of each window.
     replicas_up: Vec<u32>,
     pub rows: Vec<ServiceRow>,
@@ -54,17 +60,19 @@ impl Recorder {
         let edges = model.edges.len();
         let mut rec = Recorder {
             warmup,
-            window: (0..n).map(|_| ServiceCounters::for_window()).collect(),
+            current: capacity
+                .iter()
+                .map(|c| Current {
+                    window: ServiceCounters::for_window(),
+                    levels: Levels {
+                        capacity: *c,
+                        ..Levels::default()
+                    },
+                })
+                .collect(),
             totals: (0..n).map(|_| ServiceCounters::default()).collect(),
             edge_window: vec![EdgeCounters::default(); edges],
             edge_totals: vec![EdgeCounters::default(); edges],
-            levels: capacity
-                .iter()
-                .map(|c| Levels {
-                    capacity: *c,
-                    ..Levels::default()
-                })
-                .collect(),
             replicas_up: vec![0; n],
             rows: Vec::new(),
             edge_rows: Vec::new(),
@@ -88,8 +96,10 @@ impl Recorder {
 
     /// A new window's areas: the levels it starts with, held from `start` to its end.
     fn open_areas(&mut self, s: usize, start: u64) {
-        let l = self.levels[s];
-        let w = &mut self.window[s];
+        let Current {
+            window: w,
+            levels: l,
+        } = &mut self.current[s];
         let span = self.window_end.saturating_sub(start);
         w.busy_area = u128::from(l.busy) * u128::from(span);
         w.in_system_area = u128::from(l.in_system) * u128::from(span);
@@ -100,8 +110,10 @@ impl Recorder {
     /// A window closed at `now`, before its planned end: take off what the levels would
     /// have added after `now`.
     fn close_areas(&mut self, s: usize, now: u64) {
-        let l = self.levels[s];
-        let w = &mut self.window[s];
+        let Current {
+            window: w,
+            levels: l,
+        } = &mut self.current[s];
         let rest = u128::from(self.window_end.saturating_sub(now));
         w.busy_area -= u128::from(l.busy) * rest;
         w.in_system_area -= u128::from(l.in_system) * rest;
@@ -111,29 +123,32 @@ impl Recorder {
 
     #[inline]
     pub fn arrival(&mut self, s: u32) {
-        self.window[s as usize].arrivals += 1;
+        self.current[s as usize].window.arrivals += 1;
     }
 
     /// Turned away at the door (never admitted): counted as an arrival that failed.
     #[inline]
     pub fn refused(&mut self, s: u32, cause: Cause) {
-        self.window[s as usize].errors[cause as usize] += 1;
+        self.current[s as usize].window.errors[cause as usize] += 1;
     }
 
     #[inline]
     pub fn admitted(&mut self, s: u32, now: u64) {
         let rest = self.time_left_in_window(now);
-        self.levels[s as usize].in_system += 1;
-        self.window[s as usize].in_system_area += rest;
+        let c = &mut self.current[s as usize];
+        c.levels.in_system += 1;
+        c.window.in_system_area += rest;
     }
 
     #[inline]
     pub fn enqueued(&mut self, s: u32, now: u64) {
         let rest = self.time_left_in_window(now);
-        let l = &mut self.levels[s as usize];
+        let Current {
+            window: w,
+            levels: l,
+        } = &mut self.current[s as usize];
         l.queued += 1;
         let q = l.queued;
-        let w = &mut self.window[s as usize];
         w.queue_area += rest;
         w.max_queue = w.max_queue.max(q);
     }
@@ -141,9 +156,11 @@ impl Recorder {
     #[inline]
     pub fn started(&mut self, s: u32, now: u64, queue_wait: u64, from_queue: bool) {
         let rest = self.time_left_in_window(now);
-        let l = &mut self.levels[s as usize];
+        let Current {
+            window: w,
+            levels: l,
+        } = &mut self.current[s as usize];
         l.busy += 1;
-        let w = &mut self.window[s as usize];
         w.busy_area += rest;
         if from_queue {
             l.queued -= 1;
@@ -158,10 +175,12 @@ impl Recorder {
     #[inline]
     pub fn departed(&mut self, s: u32, now: u64, sojourn: u64, outcome: Outcome) {
         let rest = self.time_left_in_window(now);
-        let l = &mut self.levels[s as usize];
+        let Current {
+            window: w,
+            levels: l,
+        } = &mut self.current[s as usize];
         l.busy -= 1;
         l.in_system -= 1;
-        let w = &mut self.window[s as usize];
         w.busy_area -= rest;
         w.in_system_area -= rest;
         w.left(sojourn, outcome);
@@ -173,10 +192,12 @@ impl Recorder {
     /// A queued request left without running.
     pub fn dropped(&mut self, s: u32, now: u64, sojourn: u64, cause: Cause) {
         let rest = self.time_left_in_window(now);
-        let l = &mut self.levels[s as usize];
+        let Current {
+            window: w,
+            levels: l,
+        } = &mut self.current[s as usize];
         l.queued -= 1;
         l.in_system -= 1;
-        let w = &mut self.window[s as usize];
         w.queue_area -= rest;
         w.in_system_area -= rest;
         w.left(sojourn, Outcome::Failed(cause));
@@ -184,21 +205,21 @@ impl Recorder {
 
     #[inline]
     pub fn wasted(&mut self, s: u32, work: u64) {
-        self.window[s as usize].wasted_ns += u128::from(work);
+        self.current[s as usize].window.wasted_ns += u128::from(work);
     }
 
     #[inline]
     pub fn memory(&mut self, s: u32, bytes: u64) {
-        let w = &mut self.window[s as usize];
+        let w = &mut self.current[s as usize].window;
         w.memory_max = w.memory_max.max(bytes);
     }
 
     pub fn crashed(&mut self, s: u32) {
-        self.window[s as usize].crashes += 1;
+        self.current[s as usize].window.crashes += 1;
     }
 
     pub fn restarted(&mut self, s: u32) {
-        self.window[s as usize].restarts += 1;
+        self.current[s as usize].window.restarts += 1;
     }
 
     pub fn replica_up(&mut self, s: u32, up: bool) {
@@ -251,8 +272,10 @@ impl Recorder {
     /// against the new capacity from now on.
     pub fn set_capacity(&mut self, s: u32, now: u64, workers: u64) {
         let rest = self.time_left_in_window(now);
-        let l = &mut self.levels[s as usize];
-        let w = &mut self.window[s as usize];
+        let Current {
+            window: w,
+            levels: l,
+        } = &mut self.current[s as usize];
         // Add before taking off, so that the unsigned area never dips below zero.
         w.capacity_area += u128::from(workers) * rest;
         w.capacity_area -= u128::from(l.capacity) * rest;
@@ -267,28 +290,31 @@ impl Recorder {
     /// into the totals. The next window is planned to end at `next_end`.
     pub fn close_window(&mut self, now: u64, next_end: u64) {
         let counted = self.window_start >= self.warmup;
-        for s in 0..self.window.len() {
+        for s in 0..self.current.len() {
             self.close_areas(s, now);
-            let l = self.levels[s];
+            let Current {
+                window: w,
+                levels: l,
+            } = &mut self.current[s];
             self.rows.push(ServiceRow::new(
                 self.window_start,
                 now,
                 s as u32,
-                &self.window[s],
+                w,
                 l.queued,
                 l.in_system,
                 self.replicas_up[s],
             ));
             if counted {
-                self.totals[s].fold(&self.window[s]);
+                self.totals[s].fold(w);
             }
-            self.window[s].reset();
+            w.reset();
             // The queue carried into the next window counts towards its maximum.
-            self.window[s].max_queue = l.queued;
+            w.max_queue = l.queued;
             self.replicas_up[s] = 0;
         }
         self.window_end = next_end;
-        for s in 0..self.window.len() {
+        for s in 0..self.current.len() {
             self.open_areas(s, now);
         }
         for e in 0..self.edge_window.len() {
@@ -309,6 +335,6 @@ impl Recorder {
 
     /// Requests currently in the system at service `s`.
     pub fn in_system(&self, s: u32) -> u64 {
-        self.levels[s as usize].in_system
+        self.current[s as usize].levels.in_system
     }
 }
