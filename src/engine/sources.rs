@@ -5,9 +5,9 @@ use super::arena::NONE;
 use super::rng::{self, Stream};
 use super::state::NEVER;
 use super::{next_round_robin, Simulation};
+use crate::model::dist::exp1;
 use crate::scenario::{Rate, Scenario};
 use rand::Rng;
-use rand_distr::Exp1;
 
 /// A stretch of a rate profile whose bound is below the peak by more than this factor is
 /// thinned against its own bound rather than the peak (see `schedule_arrival`).
@@ -83,7 +83,7 @@ impl Simulation<'_> {
         }
         let mut t = self.now;
         if st.constant {
-            let gap_ns = st.rng.sample::<f64, _>(Exp1) * st.mean_gap_ns;
+            let gap_ns = exp1(&mut st.rng) * st.mean_gap_ns;
             t = t.saturating_add(gap_to_ns(gap_ns));
             if t <= duration {
                 self.queue.schedule_arrival(t, source, st.gen);
@@ -104,7 +104,7 @@ impl Simulation<'_> {
             let (piece, until) = rate_of.bound_from(t);
             let piece = piece * multiplier;
             if piece * FAR_BELOW_PEAK >= max {
-                let gap_ns = rng.sample::<f64, _>(Exp1) * st.mean_gap_ns;
+                let gap_ns = exp1(rng) * st.mean_gap_ns;
                 t = t.saturating_add(gap_to_ns(gap_ns));
                 if t > duration {
                     return;
@@ -122,7 +122,7 @@ impl Simulation<'_> {
                 t = until;
                 continue;
             }
-            let gap: f64 = rng.sample::<f64, _>(Exp1) / piece;
+            let gap: f64 = exp1(rng) / piece;
             let candidate = t.saturating_add(gap_to_ns(gap * 1e9));
             if candidate >= until {
                 if until > duration {

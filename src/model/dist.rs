@@ -1,7 +1,7 @@
 //! Service-time distributions, validated and ready to sample in integer nanoseconds.
 
 use rand::Rng;
-use rand_distr::{Distribution, Exp, Gamma, LogNormal, Normal};
+use rand_distr::{Distribution, Exp, Exp1, Gamma, LogNormal, Normal};
 
 /// z such that Φ(z) = 0.99: turns a (median, p99) pair into a log-normal's sigma.
 const Z_99: f64 = 2.326_347_874_040_840_8;
@@ -12,7 +12,11 @@ const MAX_SAMPLE_NS: f64 = 8.64e15;
 #[derive(Debug, Clone)]
 pub enum Dist {
     Constant(u64),
-    Exponential(Exp<f64>),
+    /// Mean in seconds, as `rand_distr::Exp` keeps it (`1 / λ`), sampled as `Exp` does
+    /// but inline (see `exp1`; a test compares the values with `Exp`'s).
+    Exponential {
+        lambda_inverse: f64,
+    },
     Uniform {
         min: u64,
         max: u64,
@@ -34,9 +38,11 @@ impl Dist {
         if mean_ns == 0 {
             return Err("an exponential's mean must be greater than 0".into());
         }
-        Exp::new(1e9 / mean_ns as f64)
-            .map(Dist::Exponential)
-            .map_err(|e| e.to_string())
+        let lambda = 1e9 / mean_ns as f64;
+        Exp::new(lambda).map_err(|e| e.to_string())?;
+        Ok(Dist::Exponential {
+            lambda_inverse: 1.0 / lambda,
+        })
     }
 
     pub fn uniform(min: u64, max: u64) -> Result<Dist, String> {
@@ -126,7 +132,7 @@ impl Dist {
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match self {
             Dist::Constant(ns) => *ns,
-            Dist::Exponential(e) => to_ns(e.sample(rng)),
+            Dist::Exponential { lambda_inverse } => to_ns(exp1(rng) * lambda_inverse),
             _ => self.sample_other(rng),
         }
     }
@@ -135,7 +141,7 @@ impl Dist {
     fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match self {
             Dist::Constant(ns) => *ns,
-            Dist::Exponential(e) => to_ns(e.sample(rng)),
+            Dist::Exponential { lambda_inverse } => to_ns(exp1(rng) * lambda_inverse),
             Dist::Uniform { min, max } => {
                 if min == max {
                     *min
@@ -178,6 +184,14 @@ fn sample_empirical(points: &[(f64, f64)], u: f64) -> u64 {
     points[points.len() - 1].1 as u64
 }
 
+/// A draw from the exponential distribution of mean 1 (`rand_distr::Exp1`'s ziggurat).
+/// Why call `Distribution::sample` rather than `rng.sample(Exp1)`? The compiler keeps
+/// `Rng::sample` out of line, and this is on every arrival's and work step's path.
+#[inline(always)]
+pub fn exp1<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    Distribution::<f64>::sample(&Exp1, rng)
+}
+
 /// Seconds to whole nanoseconds in `[0, MAX_SAMPLE_NS]` (a NaN becomes 0: `max` drops it).
 /// Why `max`/`min` and `as i64`? `clamp` asserts its bounds and keeps a NaN, and a float
 /// to `u64` conversion is a branchy sequence on x86-64; a value known to be below 2^63
@@ -215,6 +229,19 @@ mod tests {
         }
         assert_eq!(to_ns(f64::NAN), 0);
         assert_eq!(to_ns(f64::INFINITY), MAX_SAMPLE_NS as u64);
+    }
+
+    #[test]
+    fn exponential_draws_the_same_values_as_rand_distr() {
+        for mean_ns in [1, 7, 1_000_000, 5_000_000, 1_000_000_000, 3_600_000_000_000] {
+            let ours = Dist::exponential(mean_ns).unwrap();
+            let theirs = Exp::new(1e9 / mean_ns as f64).unwrap();
+            let mut a = Xoshiro256PlusPlus::seed_from_u64(mean_ns);
+            let mut b = a.clone();
+            for _ in 0..20_000 {
+                assert_eq!(ours.sample(&mut a), to_ns(theirs.sample(&mut b)));
+            }
+        }
     }
 
     fn mean_of(d: &Dist) -> f64 {
