@@ -261,6 +261,7 @@ impl<'s> Simulation<'s> {
                 Kind::Timeout => self.on_timeout(ev.handle, ev.gen),
                 Kind::TimeoutQueue => self.on_timeout_queue(ev.handle),
                 Kind::AcquireTimeout => self.on_acquire_timeout(ev.handle, ev.gen),
+                Kind::GateTimeout => self.on_gate_timeout(ev.handle, ev.gen),
                 Kind::Backoff => self.on_backoff_done(ev.handle, ev.gen),
                 Kind::FallbackDone => self.on_fallback_done(ev.handle, ev.gen),
                 Kind::Crash => self.crash(ev.handle),

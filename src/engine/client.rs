@@ -7,7 +7,7 @@
 use super::arena::NONE;
 use super::chaos::ChaosEffect;
 use super::events::Kind;
-use super::state::{Call, CallState, NEVER};
+use super::state::{Call, CallState, Waiter, NEVER};
 use super::{next_round_robin, Simulation};
 use crate::outcome::{Cause, Outcome};
 use crate::policy::retry::{CallRetries, FailureKind};
@@ -121,15 +121,14 @@ impl Simulation<'_> {
         if g.max_wait == 0 {
             return Acquire::Refused;
         }
-        let gen = self.calls.gen(call);
-        g.waiters.push_back((call, gen));
         g.waiting += 1;
         self.rec.gate_level(edge, is_pool, g.in_use, g.waiting);
         let until = (self.now + g.max_wait).min(self.calls[call].deadline);
+        let gen = self.calls.gen(call);
         let c = &mut self.calls[call];
         c.state = waiting_state;
         c.wait_start = self.now;
-        self.queue.schedule(until, Kind::AcquireTimeout, call, gen);
+        self.wait_at_gate(gate, call, gen, until);
         Acquire::Waiting
     }
 
@@ -140,7 +139,10 @@ impl Simulation<'_> {
             self.gates[gate as usize].in_use -= 1;
             return;
         }
-        while let Some((waiter, gen)) = self.gates[gate as usize].waiters.pop_front() {
+        while let Some(Waiter {
+            call: waiter, gen, ..
+        }) = self.gates[gate as usize].waiters.pop_front()
+        {
             let c = self.calls[waiter];
             let waiting = matches!(c.state, CallState::WaitingBulkhead | CallState::WaitingPool);
             if self.calls.gen(waiter) != gen || !waiting {

@@ -14,6 +14,7 @@ pub enum Kind {
     Timeout,
     TimeoutQueue,
     AcquireTimeout,
+    GateTimeout,
     Backoff,
     FallbackDone,
     Crash,

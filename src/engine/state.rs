@@ -136,14 +136,29 @@ pub struct Gate {
     pub in_use: u32,
     /// Longest wait [ns]; 0 fails at once.
     pub max_wait: u64,
-    /// `(call, generation when it started waiting)`; entries whose call has moved on are
-    /// skipped when a slot frees up.
-    pub waiters: VecDeque<(u32, u32)>,
+    /// Callers waiting, in the order they started; entries whose call has moved on are
+    /// skipped when a slot frees up or their time comes.
+    pub waiters: VecDeque<Waiter>,
+    /// When the pending `GateTimeout` event fires (`NEVER`: none is pending), and the
+    /// generation it carries: an event superseded by an earlier one is ignored.
+    pub timeout_at: u64,
+    pub timeout_gen: u32,
     /// Live waiters (the deque may also hold stale entries).
     pub waiting: u32,
     /// Connections in use when an incident last shrank the pool below them: they close as
     /// they come back, so until then `in_use` may exceed `size`, but never this.
     pub held_when_shrunk: u32,
+}
+
+/// A call waiting at a gate.
+#[derive(Clone, Copy)]
+pub struct Waiter {
+    pub call: u32,
+    /// The call's generation when it started waiting.
+    pub gen: u32,
+    /// When the wait times out as far as the gate's queue is concerned: never earlier
+    /// than the entries before it (see `timeouts::wait_at_gate`).
+    pub until: u64,
 }
 
 impl Gate {
@@ -153,6 +168,8 @@ impl Gate {
             in_use: 0,
             max_wait,
             waiters: VecDeque::new(),
+            timeout_at: NEVER,
+            timeout_gen: 0,
             waiting: 0,
             held_when_shrunk: 0,
         }

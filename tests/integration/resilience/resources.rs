@@ -211,3 +211,37 @@ fn outlier_detection_stops_sending_to_a_dead_replica() {
     assert_eq!(service(&s, "callee").crashes, 1);
     assert!(e.failed > 3 * hi);
 }
+
+/// Waits for a connection end at the pool's `acquire_timeout` or at the call's deadline,
+/// whichever comes first, even when a retry's deadline-cut wait ends before the waits
+/// queued ahead of it (the engine keeps a pool's wait timeouts in the order callers
+/// started waiting, and gives such a wait an event of its own).
+#[test]
+fn a_wait_for_a_connection_ends_at_the_deadline_when_that_comes_first() {
+    // One connection, held 10 s by the call that gets it: nearly every call waits 1 s,
+    // fails with pool_timeout, retries after 100 ms and waits again, now until its
+    // 1.5 s deadline, while callers who arrived after it still wait until their full
+    // second. So a failed call lasts exactly 1.5 s (2.1 s if the cut were missed).
+    let client = r#"Client(pool: Pool(size: 1, acquire_timeout: "1s"), deadline: "1500ms",
+        retry: Retry(max_attempts: 2, on: [Rejection],
+                     backoff: Backoff(base: "100ms", multiplier: 1.0, cap: "100ms"), jitter: None))"#;
+    let model = format!(
+        r#"Model(
+    services: {{
+        "caller": Service(workers: 10000, operations: {{ "call": [Call("callee/op")] }}),
+        "callee": Service(workers: 100, operations: {{ "op": [Work(Constant("10s"))] }}),
+    }},
+    calls: {{ "caller -> callee": {client} }},
+)"#
+    );
+    let s = run(
+        &model,
+        &scenario("60s", "10s", &[("caller/call", 20.0, "")]),
+    );
+    let e = edge(&s, "caller -> callee");
+    assert!(e.pool_timeouts > 1000, "{} pool timeouts", e.pool_timeouts);
+    let mean = e.mean_call_s.expect("calls ended");
+    // At most 6 calls of the ~1 200 get the connection (10.1–11.5 s each).
+    assert!((1.5..1.6).contains(&mean), "mean call {mean} s");
+    assert!(e.mean_pool_wait_s.expect("waits") <= 1.0);
+}
