@@ -11,8 +11,8 @@
 //!
 //! Waits at a gate are the same story, worse: a pool's `acquire_timeout` is typically
 //! long (HikariCP's default is 30 s) and most waiters get their connection long before.
-//! In the cascade replay the heap held some 11 000 of them at the peak, all but a few
-//! hundred for calls that had stopped waiting. The gate's waiters are already queued in
+//! In the cascade replay the heap held some 11 300 of them at the peak, all but about 800
+//! for calls that had stopped waiting. The gate's waiters are already queued in
 //! the order they started, so their timeouts are in expiry order too: one event per gate,
 //! at the front's time.
 
