@@ -9,6 +9,8 @@ mod check;
 mod compare;
 #[path = "cli/graph.rs"]
 mod graph;
+#[path = "cli/output.rs"]
+mod output;
 #[path = "cli/report.rs"]
 mod report;
 #[path = "cli/run.rs"]

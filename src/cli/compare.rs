@@ -2,7 +2,6 @@
 
 use cascade_sim::report::compare::{compare_csv, compare_svg, compare_text, CompareRow};
 use cascade_sim::report::run_dir::RunDir;
-use cascade_sim::report::write_files;
 use cascade_sim::scenario::resolve_scenario_path;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -72,11 +71,7 @@ pub fn compare(args: CompareArgs) -> i32 {
             }
         }
     }
-    let mut labels: Vec<String> = args
-        .dirs
-        .iter()
-        .map(|d| super::report::dir_label(d))
-        .collect();
+    let mut labels: Vec<String> = args.dirs.iter().map(|d| dir_label(d)).collect();
     // Two runs in directories of the same name are told apart by their full paths.
     if (1..labels.len()).any(|i| labels[..i].contains(&labels[i])) {
         labels = args.dirs.iter().map(|d| d.display().to_string()).collect();
@@ -96,15 +91,19 @@ pub fn compare(args: CompareArgs) -> i32 {
         ("compare.csv", compare_csv(&rows)),
         ("compare.txt", text.clone()),
     ];
-    let written =
-        match std::fs::create_dir_all(&args.out).and_then(|_| write_files(&args.out, files)) {
-            Ok(written) => written,
-            Err(e) => {
-                eprintln!("error: cannot write into {}: {e}", args.out.display());
-                return 1;
-            }
-        };
+    let wrote = match super::output::write_into(&args.out, files) {
+        Ok(wrote) => wrote,
+        Err(code) => return code,
+    };
     print!("{text}");
-    println!("wrote {}", super::report::names(&written));
+    println!("{wrote}");
     0
+}
+
+/// The directory name of a path, for labels.
+fn dir_label(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }

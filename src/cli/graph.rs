@@ -1,7 +1,6 @@
 //! `sim graph <model>`: the dependency graph of a model alone, as SVG and DOT.
 
 use cascade_sim::report::graph::{graph_dot, graph_svg, DepGraph};
-use cascade_sim::report::write_files;
 use cascade_sim::scenario::load_model_file;
 use clap::Args;
 use std::path::PathBuf;
@@ -32,14 +31,11 @@ pub fn graph(args: GraphArgs) -> i32 {
         ("graph.svg", graph_svg(&graph)),
         ("graph.dot", graph_dot(&graph)),
     ];
-    let written =
-        match std::fs::create_dir_all(&args.out).and_then(|_| write_files(&args.out, files)) {
-            Ok(written) => written,
-            Err(e) => {
-                eprintln!("error: cannot write into {}: {e}", args.out.display());
-                return 1;
-            }
-        };
-    println!("wrote {}", super::report::names(&written));
-    0
+    match super::output::write_into(&args.out, files) {
+        Ok(wrote) => {
+            println!("{wrote}");
+            0
+        }
+        Err(code) => code,
+    }
 }

@@ -4,7 +4,7 @@
 use cascade_sim::report::{run_inputs::RunInputs, write_reports};
 use cascade_sim::scenario::load_model_file;
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct ReportArgs {
@@ -41,7 +41,7 @@ pub fn report(args: ReportArgs) -> i32 {
     };
     match write_reports(&args.dir, model.as_ref()) {
         Ok(written) => {
-            println!("wrote {}", names(&written));
+            println!("{}", super::output::wrote(&written));
             0
         }
         Err(e) => {
@@ -49,20 +49,4 @@ pub fn report(args: ReportArgs) -> i32 {
             super::INVALID_INPUT
         }
     }
-}
-
-pub fn names(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The directory name of a path, for labels.
-pub fn dir_label(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
 }

@@ -160,8 +160,7 @@ pub fn run(args: RunArgs) -> i32 {
             result.events as f64 / wall.max(1e-9) / 1e6
         ) + "\n"),
     );
-    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    super::say(&(format!("wrote {}", names.join(", ")) + "\n"));
+    super::say(&(super::output::wrote(&written) + "\n"));
     if let Some(reason) = &result.partial {
         eprintln!("warning: partial results: {reason}");
         return 1;

@@ -122,8 +122,7 @@ fn finish(dir: &Path, shard: Shard) -> i32 {
                 if let Ok(text) = std::fs::read_to_string(dir.join("summary.txt")) {
                     super::say(&format!("\n{text}"));
                 }
-                let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-                super::say(&(format!("\nwrote {}", names.join(", ")) + "\n"));
+                super::say(&format!("\n{}\n", super::output::wrote(&files)));
                 0
             }
             Err(e) => {
@@ -165,8 +164,7 @@ fn merge_dirs(args: &MergeArgs) -> i32 {
             if let Ok(text) = std::fs::read_to_string(args.out.join("summary.txt")) {
                 super::say(&text);
             }
-            let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-            super::say(&(format!("\nwrote {}", names.join(", ")) + "\n"));
+            super::say(&format!("\n{}\n", super::output::wrote(&files)));
             0
         }
         Err(MergeError::Invalid(msg)) => {
