@@ -97,11 +97,9 @@ const SLICE: u64 = 1_000;
 fn check_accounting(scenario: &crate::scenario::Scenario, result: &crate::engine::RunResult) {
     let rec = &result.recorder;
     for (s, svc) in scenario.model.services.iter().enumerate() {
-        let t = &rec.totals[s];
-        let in_flight = rec.in_system(s as u32);
         assert_eq!(
-            t.arrivals,
-            t.completed + t.degraded + t.failed() + in_flight,
+            rec.unaccounted(s as u32),
+            0,
             "{}: arrivals ≠ completed + degraded + failed + in flight",
             svc.name
         );

@@ -333,6 +333,15 @@ impl Recorder {
         self.counting = now >= self.warmup;
     }
 
+    /// Requests counted in the totals as arriving at service `s` that have neither left
+    /// (completed, degraded or failed) nor are still in the system: zero whenever the
+    /// books balance, which they do over a run without a warm-up.
+    pub fn unaccounted(&self, s: u32) -> i128 {
+        let t = &self.totals[s as usize];
+        let left = t.completed + t.degraded + t.failed();
+        i128::from(t.arrivals) - i128::from(left) - i128::from(self.in_system(s))
+    }
+
     /// Requests currently in the system at service `s`.
     pub fn in_system(&self, s: u32) -> u64 {
         self.current[s as usize].levels.in_system

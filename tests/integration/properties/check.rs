@@ -74,10 +74,11 @@ fn check_totals(scenario: &Scenario, result: &RunResult) -> Result<(), TestCaseE
         let t = &rec.totals[s];
         let in_flight = rec.in_system(s as u32);
         prop_assert_eq!(
-            t.arrivals,
-            t.completed + t.degraded + t.failed() + in_flight,
-            "{}: arrivals ≠ completed {} + degraded {} + failed {:?} + in flight {}",
+            rec.unaccounted(s as u32),
+            0,
+            "{}: arrivals {} ≠ completed {} + degraded {} + failed {:?} + in flight {}",
             &svc.name,
+            t.arrivals,
             t.completed,
             t.degraded,
             t.errors,
