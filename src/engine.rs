@@ -309,9 +309,10 @@ impl<'s> Simulation<'s> {
     }
 
     /// Whether more events are pending than the limits allow; if so, the run is marked
-    /// partial. Why a cap? Stale per-try timeouts stay in the heap until they fire: very
-    /// long timeouts at high call rates would grow it without bound while few requests
-    /// are alive.
+    /// partial. Why a cap? Timers whose target has moved on stay in the heap until they
+    /// fire: most timeouts wait in ordered queues instead (see `timeouts`), but those cut
+    /// short by a deadline or changed by an incident do not; very long ones at high call
+    /// rates would grow the heap without bound while few requests are alive.
     #[cold]
     fn too_many_pending(&mut self) -> bool {
         let cap = self

@@ -27,16 +27,17 @@ struct Levels {
     queued: u64,
 }
 
-/// A service's current window and levels side by side: most updates change both, and
-/// one record per service is one bounds check and one cache line less than two.
-struct Current {
+/// What changes as a service runs: its current window's counters and its levels, side by
+/// side. Most updates change both, and one record per service is one bounds check and
+/// one cache line less than two.
+struct LiveService {
     window: ServiceCounters,
     levels: Levels,
 }
 
 pub struct Recorder {
     pub warmup: u64,
-    current: Vec<Current>,
+    live: Vec<LiveService>,
     pub totals: Vec<ServiceCounters>,
     edge_window: Vec<EdgeCounters>,
     pub edge_totals: Vec<EdgeCounters>,
@@ -60,9 +61,9 @@ impl Recorder {
         let edges = model.edges.len();
         let mut rec = Recorder {
             warmup,
-            current: capacity
+            live: capacity
                 .iter()
-                .map(|c| Current {
+                .map(|c| LiveService {
                     window: ServiceCounters::for_window(),
                     levels: Levels {
                         capacity: *c,
@@ -96,10 +97,10 @@ impl Recorder {
 
     /// A new window's areas: the levels it starts with, held from `start` to its end.
     fn open_areas(&mut self, s: usize, start: u64) {
-        let Current {
+        let LiveService {
             window: w,
             levels: l,
-        } = &mut self.current[s];
+        } = &mut self.live[s];
         let span = self.window_end.saturating_sub(start);
         w.busy_area = u128::from(l.busy) * u128::from(span);
         w.in_system_area = u128::from(l.in_system) * u128::from(span);
@@ -110,10 +111,10 @@ impl Recorder {
     /// A window closed at `now`, before its planned end: take off what the levels would
     /// have added after `now`.
     fn close_areas(&mut self, s: usize, now: u64) {
-        let Current {
+        let LiveService {
             window: w,
             levels: l,
-        } = &mut self.current[s];
+        } = &mut self.live[s];
         let rest = u128::from(self.window_end.saturating_sub(now));
         w.busy_area -= u128::from(l.busy) * rest;
         w.in_system_area -= u128::from(l.in_system) * rest;
@@ -123,19 +124,19 @@ impl Recorder {
 
     #[inline]
     pub fn arrival(&mut self, s: u32) {
-        self.current[s as usize].window.arrivals += 1;
+        self.live[s as usize].window.arrivals += 1;
     }
 
     /// Turned away at the door (never admitted): counted as an arrival that failed.
     #[inline]
     pub fn refused(&mut self, s: u32, cause: Cause) {
-        self.current[s as usize].window.errors[cause as usize] += 1;
+        self.live[s as usize].window.errors[cause as usize] += 1;
     }
 
     #[inline]
     pub fn admitted(&mut self, s: u32, now: u64) {
         let rest = self.time_left_in_window(now);
-        let c = &mut self.current[s as usize];
+        let c = &mut self.live[s as usize];
         c.levels.in_system += 1;
         c.window.in_system_area += rest;
     }
@@ -143,10 +144,10 @@ impl Recorder {
     #[inline]
     pub fn enqueued(&mut self, s: u32, now: u64) {
         let rest = self.time_left_in_window(now);
-        let Current {
+        let LiveService {
             window: w,
             levels: l,
-        } = &mut self.current[s as usize];
+        } = &mut self.live[s as usize];
         l.queued += 1;
         let q = l.queued;
         w.queue_area += rest;
@@ -156,10 +157,10 @@ impl Recorder {
     #[inline]
     pub fn started(&mut self, s: u32, now: u64, queue_wait: u64, from_queue: bool) {
         let rest = self.time_left_in_window(now);
-        let Current {
+        let LiveService {
             window: w,
             levels: l,
-        } = &mut self.current[s as usize];
+        } = &mut self.live[s as usize];
         l.busy += 1;
         w.busy_area += rest;
         if from_queue {
@@ -175,10 +176,10 @@ impl Recorder {
     #[inline]
     pub fn departed(&mut self, s: u32, now: u64, sojourn: u64, outcome: Outcome) {
         let rest = self.time_left_in_window(now);
-        let Current {
+        let LiveService {
             window: w,
             levels: l,
-        } = &mut self.current[s as usize];
+        } = &mut self.live[s as usize];
         l.busy -= 1;
         l.in_system -= 1;
         w.busy_area -= rest;
@@ -192,10 +193,10 @@ impl Recorder {
     /// A queued request left without running.
     pub fn dropped(&mut self, s: u32, now: u64, sojourn: u64, cause: Cause) {
         let rest = self.time_left_in_window(now);
-        let Current {
+        let LiveService {
             window: w,
             levels: l,
-        } = &mut self.current[s as usize];
+        } = &mut self.live[s as usize];
         l.queued -= 1;
         l.in_system -= 1;
         w.queue_area -= rest;
@@ -205,21 +206,21 @@ impl Recorder {
 
     #[inline]
     pub fn wasted(&mut self, s: u32, work: u64) {
-        self.current[s as usize].window.wasted_ns += u128::from(work);
+        self.live[s as usize].window.wasted_ns += u128::from(work);
     }
 
     #[inline]
     pub fn memory(&mut self, s: u32, bytes: u64) {
-        let w = &mut self.current[s as usize].window;
+        let w = &mut self.live[s as usize].window;
         w.memory_max = w.memory_max.max(bytes);
     }
 
     pub fn crashed(&mut self, s: u32) {
-        self.current[s as usize].window.crashes += 1;
+        self.live[s as usize].window.crashes += 1;
     }
 
     pub fn restarted(&mut self, s: u32) {
-        self.current[s as usize].window.restarts += 1;
+        self.live[s as usize].window.restarts += 1;
     }
 
     pub fn replica_up(&mut self, s: u32, up: bool) {
@@ -272,10 +273,10 @@ impl Recorder {
     /// against the new capacity from now on.
     pub fn set_capacity(&mut self, s: u32, now: u64, workers: u64) {
         let rest = self.time_left_in_window(now);
-        let Current {
+        let LiveService {
             window: w,
             levels: l,
-        } = &mut self.current[s as usize];
+        } = &mut self.live[s as usize];
         // Add before taking off, so that the unsigned area never dips below zero.
         w.capacity_area += u128::from(workers) * rest;
         w.capacity_area -= u128::from(l.capacity) * rest;
@@ -290,12 +291,12 @@ impl Recorder {
     /// into the totals. The next window is planned to end at `next_end`.
     pub fn close_window(&mut self, now: u64, next_end: u64) {
         let counted = self.window_start >= self.warmup;
-        for s in 0..self.current.len() {
+        for s in 0..self.live.len() {
             self.close_areas(s, now);
-            let Current {
+            let LiveService {
                 window: w,
                 levels: l,
-            } = &mut self.current[s];
+            } = &mut self.live[s];
             self.rows.push(ServiceRow::new(
                 self.window_start,
                 now,
@@ -314,7 +315,7 @@ impl Recorder {
             self.replicas_up[s] = 0;
         }
         self.window_end = next_end;
-        for s in 0..self.current.len() {
+        for s in 0..self.live.len() {
             self.open_areas(s, now);
         }
         for e in 0..self.edge_window.len() {
@@ -344,6 +345,6 @@ impl Recorder {
 
     /// Requests currently in the system at service `s`.
     pub fn in_system(&self, s: u32) -> u64 {
-        self.current[s as usize].levels.in_system
+        self.live[s as usize].levels.in_system
     }
 }
