@@ -143,6 +143,10 @@ impl Simulation<'_> {
             call: waiter, gen, ..
         }) = self.gates[gate as usize].waiters.pop_front()
         {
+            // The next waiter is served when the next slot frees up.
+            if let Some(after) = self.gates[gate as usize].waiters.front() {
+                self.calls.prefetch(after.call);
+            }
             let c = self.calls[waiter];
             let waiting = matches!(c.state, CallState::WaitingBulkhead | CallState::WaitingPool);
             if self.calls.gen(waiter) != gen || !waiting {
@@ -346,7 +350,9 @@ impl Simulation<'_> {
     }
 
     fn attempt_succeeded(&mut self, call: u32, outcome: Outcome) {
-        self.trace_attempt(call, self.calls[call].attempt_started, outcome);
+        if self.tracer.is_some() {
+            self.trace_attempt(call, self.calls[call].attempt_started, outcome);
+        }
         self.release_held(call);
         self.record_attempt(call, None, true);
         self.finish_call(call, outcome);
@@ -361,7 +367,9 @@ impl Simulation<'_> {
         } else {
             c.wait_start
         };
-        self.trace_attempt(call, start, Outcome::Failed(cause));
+        if self.tracer.is_some() {
+            self.trace_attempt(call, start, Outcome::Failed(cause));
+        }
         self.release_held(call);
         let kind = cause.kind();
         let reached = from_callee || cause == Cause::Timeout;

@@ -208,6 +208,15 @@ impl Simulation<'_> {
             if r.queue.is_empty() {
                 r.last_empty = now;
             }
+            // The request after this one is started by the next worker to free up: have
+            // its record in the cache by then.
+            let after = match discipline {
+                QueueDiscipline::Lifo => r.queue.back(),
+                _ => r.queue.front(),
+            };
+            if let Some(&after) = after {
+                self.jobs.prefetch(after);
+            }
             let Some(next) = next else { return };
             let j = self.jobs[next];
             let cause = if now >= j.deadline {
@@ -301,7 +310,10 @@ impl Simulation<'_> {
             self.rec.wasted(service, work);
             return;
         }
-        self.calls[caller].result = outcome.code();
+        let call = &mut self.calls[caller];
+        call.result = outcome.code();
+        // The reply's event runs shortly and goes on with the calling task.
+        self.tasks.prefetch(call.task);
         self.queue
             .schedule_now(self.now, Kind::Reply, caller, caller_gen);
     }
