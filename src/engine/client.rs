@@ -37,6 +37,7 @@ impl Simulation<'_> {
         }
         let call = self.calls.alloc(Call {
             task,
+            job,
             edge,
             op,
             class,
@@ -46,7 +47,6 @@ impl Simulation<'_> {
             holds_pool: false,
             state: CallState::WaitingBulkhead,
             attempts: 0,
-            started: now,
             attempt_started: now,
             wait_start: now,
             deadline,
@@ -428,10 +428,10 @@ impl Simulation<'_> {
         let c = self.calls[call];
         self.calls.free(call);
         self.policies.active_calls[c.edge as usize] -= 1;
-        self.rec.call_done(c.edge, outcome, self.now - c.started);
-        let job = self.tasks[c.task].job;
+        self.rec
+            .call_done(c.edge, outcome, self.now - c.retries.started_at);
         if outcome == Outcome::Degraded {
-            self.jobs[job].degraded = true;
+            self.jobs[c.job].degraded = true;
         }
         self.resume_after_call(c.task, outcome);
     }

@@ -30,26 +30,21 @@ impl Simulation<'_> {
             .live_indices()
             .filter(|&j| self.jobs[j].replica == replica)
             .collect();
-        // Which jobs and tasks die, by slot: tasks and calls are matched against these
-        // small tables rather than by loading each one's job (a cache miss apiece in a big
-        // run).
+        // Which jobs die, by slot: tasks and calls are matched against this small table
+        // rather than by loading each one's job (a cache miss apiece in a big run).
         let mut dead_job = vec![false; self.jobs.slots()];
         for &j in &dead_jobs {
             dead_job[j as usize] = true;
         }
-        let mut dead_task = vec![false; self.tasks.slots()];
         let dead_tasks: Vec<u32> = self
             .tasks
             .live_indices()
             .filter(|&t| dead_job[self.tasks[t].job as usize])
             .collect();
-        for &t in &dead_tasks {
-            dead_task[t as usize] = true;
-        }
         let dead_calls: Vec<u32> = self
             .calls
             .live_indices()
-            .filter(|&c| dead_task[self.calls[c].task as usize])
+            .filter(|&c| dead_job[self.calls[c].job as usize])
             .collect();
         // Their callees keep working for nobody (counted as wasted work when they answer).
         for call in dead_calls {

@@ -312,8 +312,9 @@ impl Simulation<'_> {
         }
         let call = &mut self.calls[caller];
         call.result = outcome.code();
-        // The reply's event runs shortly and goes on with the calling task.
+        // The reply's event runs shortly and goes on with the calling task and its job.
         self.tasks.prefetch(call.task);
+        self.jobs.prefetch(call.job);
         self.queue
             .schedule_now(self.now, Kind::Reply, caller, caller_gen);
     }

@@ -82,7 +82,7 @@ impl Simulation<'_> {
         if caller == NONE {
             return NONE;
         }
-        self.job_trace(self.tasks[self.calls[caller].task].job)
+        self.job_trace(self.calls[caller].job)
     }
 
     /// The correlation id of a job's request (`NONE` if it is not traced).
@@ -127,7 +127,7 @@ impl Simulation<'_> {
             return;
         }
         let c = self.calls[call];
-        let trace = self.job_trace(self.tasks[c.task].job);
+        let trace = self.job_trace(c.job);
         if trace == NONE {
             return;
         }
