@@ -159,6 +159,8 @@ impl Simulation<'_> {
         let j = &self.jobs[job];
         let (replica, service, caller, caller_gen) = (j.replica, j.service, j.caller, j.caller_gen);
         let (arrived, started) = (j.arrived, j.started);
+        // The reply below reads the caller's call: load it while the books are kept.
+        self.calls.prefetch(caller);
         let outcome = match outcome {
             Outcome::Ok if j.degraded => Outcome::Degraded,
             o => o,
