@@ -91,6 +91,9 @@ pub struct Simulation<'s> {
     pub(crate) jobs: Arena<Job>,
     pub(crate) tasks: Arena<Task>,
     pub(crate) calls: Arena<Call>,
+    /// The call each task last made, by task slot: a task waits on at most one call, so
+    /// a crash finds the calls of its dead tasks here instead of scanning every call.
+    pub(crate) call_of_task: Vec<u32>,
     /// All replicas of all services, service by service.
     pub(crate) replicas: Vec<Replica>,
     pub(crate) first_replica: Vec<u32>,
@@ -217,6 +220,7 @@ impl<'s> Simulation<'s> {
                 .collect(),
             model,
             ready_tasks: Vec::new(),
+            call_of_task: Vec::new(),
             running_ready: false,
             events: 0,
             next_limit_check: PENDING_CHECK_EVERY.min(limits.max_events),

@@ -57,6 +57,12 @@ impl<T> Arena<T> {
         self.slots[i as usize].gen
     }
 
+    /// Whether slot `i` holds a live item.
+    #[inline]
+    pub fn is_live(&self, i: u32) -> bool {
+        self.slots.get(i as usize).is_some_and(|s| s.gen % 2 == 0)
+    }
+
     /// Invalidate the events pending for a live slot, keeping the slot.
     #[inline]
     pub fn bump(&mut self, i: u32) -> u32 {

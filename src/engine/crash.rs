@@ -41,11 +41,16 @@ impl Simulation<'_> {
             .live_indices()
             .filter(|&t| dead_job[self.tasks[t].job as usize])
             .collect();
-        let dead_calls: Vec<u32> = self
-            .calls
-            .live_indices()
-            .filter(|&c| dead_job[self.calls[c].job as usize])
+        // A live call's task waits on it, so it is the last call that task made (a slot
+        // may since have passed to another task's call: hence the task check).
+        let mut dead_calls: Vec<u32> = dead_tasks
+            .iter()
+            .filter_map(|&t| Some((t, *self.call_of_task.get(t as usize)?)))
+            .filter(|&(t, c)| self.calls.is_live(c) && self.calls[c].task == t)
+            .map(|(_, c)| c)
             .collect();
+        // In slot order, as a scan would find them: freed slots are reused in this order.
+        dead_calls.sort_unstable();
         // Their callees keep working for nobody (counted as wasted work when they answer).
         for call in dead_calls {
             self.abandon_call(call);
