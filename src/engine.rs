@@ -28,7 +28,7 @@ pub mod trace;
 use crate::model::Model;
 use crate::observe::Recorder;
 use crate::scenario::Scenario;
-use arena::{Arena, NONE};
+use arena::{Arena, HalfLine, Line, NONE};
 use events::{EventQueue, Kind};
 use gates::GateLayout;
 use rng::Stream;
@@ -88,8 +88,8 @@ pub struct Simulation<'s> {
     pub(crate) model: Model,
     pub(crate) now: u64,
     pub(crate) queue: EventQueue,
-    pub(crate) jobs: Arena<Job>,
-    pub(crate) tasks: Arena<Task>,
+    pub(crate) jobs: Arena<Job, Line>,
+    pub(crate) tasks: Arena<Task, HalfLine>,
     pub(crate) calls: Arena<Call>,
     /// The call each task last made, by task slot: a task waits on at most one call, so
     /// a crash finds the calls of its dead tasks here instead of scanning every call.

@@ -4,21 +4,33 @@
 pub const NONE: u32 = u32::MAX;
 
 /// A slot: the item and its generation side by side, so that checking an event's
-/// generation and reading the item touch one cache line.
-struct Slot<T> {
+/// generation and reading the item touch one cache line. `A` sets the slot's alignment
+/// without adding bytes (see [`Line`]).
+struct Slot<T, A> {
+    _align: [A; 0],
     item: T,
     /// Even while the slot holds a live item, odd while it is free: freeing and reusing
     /// each move it on by one, invalidating pending events by two (see `bump`).
     gen: u32,
 }
 
-pub struct Arena<T> {
-    slots: Vec<Slot<T>>,
+/// Alignment markers for slots whose size is a cache line or half of one: a 64-byte slot
+/// aligned to 64 bytes is one line, never parts of two, so reading a record or scanning
+/// the arena costs one line per record, not two. Zero-sized: `[Line; 0]` in a slot aligns
+/// it and adds nothing.
+#[repr(align(64))]
+pub struct Line;
+/// The same for 32-byte slots: two to a line, none across two.
+#[repr(align(32))]
+pub struct HalfLine;
+
+pub struct Arena<T, A = u8> {
+    slots: Vec<Slot<T, A>>,
     free: Vec<u32>,
     live: usize,
 }
 
-impl<T> Default for Arena<T> {
+impl<T, A> Default for Arena<T, A> {
     fn default() -> Self {
         Arena {
             slots: Vec::new(),
@@ -28,7 +40,7 @@ impl<T> Default for Arena<T> {
     }
 }
 
-impl<T> Arena<T> {
+impl<T, A> Arena<T, A> {
     #[inline]
     pub fn alloc(&mut self, item: T) -> u32 {
         self.live += 1;
@@ -38,7 +50,11 @@ impl<T> Arena<T> {
             slot.gen = slot.gen.wrapping_add(1);
             i
         } else {
-            self.slots.push(Slot { item, gen: 0 });
+            self.slots.push(Slot {
+                _align: [],
+                item,
+                gen: 0,
+            });
             (self.slots.len() - 1) as u32
         }
     }
@@ -152,7 +168,7 @@ impl<T: Copy> SlotTable<T> {
     }
 }
 
-impl<T> std::ops::Index<u32> for Arena<T> {
+impl<T, A> std::ops::Index<u32> for Arena<T, A> {
     type Output = T;
     #[inline]
     fn index(&self, i: u32) -> &T {
@@ -160,7 +176,7 @@ impl<T> std::ops::Index<u32> for Arena<T> {
     }
 }
 
-impl<T> std::ops::IndexMut<u32> for Arena<T> {
+impl<T, A> std::ops::IndexMut<u32> for Arena<T, A> {
     #[inline]
     fn index_mut(&mut self, i: u32) -> &mut T {
         &mut self.slots[i as usize].item
@@ -170,6 +186,14 @@ impl<T> std::ops::IndexMut<u32> for Arena<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alignment_markers_add_no_bytes() {
+        assert_eq!(std::mem::size_of::<Slot<[u8; 60], Line>>(), 64);
+        assert_eq!(std::mem::align_of::<Slot<[u8; 60], Line>>(), 64);
+        assert_eq!(std::mem::size_of::<Slot<[u32; 7], HalfLine>>(), 32);
+        assert_eq!(std::mem::size_of::<Slot<[u64; 14], u8>>(), 120);
+    }
 
     #[test]
     fn reuse_moves_the_generation_on() {

@@ -50,6 +50,9 @@ pub struct Task {
     pub failed: u8,
 }
 
+// A task and its generation in half a cache line.
+const _: () = assert!(std::mem::size_of::<Task>() + 4 <= 32);
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum CallState {
     WaitingBulkhead,
