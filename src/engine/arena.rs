@@ -197,7 +197,7 @@ mod tests {
 
     #[test]
     fn reuse_moves_the_generation_on() {
-        let mut a = Arena::default();
+        let mut a: Arena<i32> = Arena::default();
         let i = a.alloc(1);
         let g = a.gen(i);
         a.free(i);
@@ -209,7 +209,7 @@ mod tests {
 
     #[test]
     fn live_indices_skip_freed_slots_and_survive_bumps() {
-        let mut a = Arena::default();
+        let mut a: Arena<char, Line> = Arena::default();
         let (x, y, z) = (a.alloc('x'), a.alloc('y'), a.alloc('z'));
         a.free(y);
         let g = a.gen(z);
