@@ -24,6 +24,12 @@ pub struct Line;
 #[repr(align(32))]
 pub struct HalfLine;
 
+impl<T, A> Slot<T, A> {
+    fn is_live(&self) -> bool {
+        self.gen.is_multiple_of(2)
+    }
+}
+
 pub struct Arena<T, A = u8> {
     slots: Vec<Slot<T, A>>,
     free: Vec<u32>,
@@ -76,7 +82,7 @@ impl<T, A> Arena<T, A> {
     /// Whether slot `i` holds a live item.
     #[inline]
     pub fn is_live(&self, i: u32) -> bool {
-        self.slots.get(i as usize).is_some_and(|s| s.gen % 2 == 0)
+        self.slots.get(i as usize).is_some_and(Slot::is_live)
     }
 
     /// Invalidate the events pending for a live slot, keeping the slot.
@@ -110,7 +116,7 @@ impl<T, A> Arena<T, A> {
         self.slots
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.gen % 2 == 0)
+            .filter(|(_, s)| s.is_live())
             .map(|(i, _)| i as u32)
     }
 }
@@ -133,7 +139,8 @@ fn prefetch_line<T>(value: &T) {
 }
 
 /// Values kept beside an arena's slots for the runs that need them (a traced request's
-/// correlation id, a concurrency-limit ticket), so that the common record stays small.
+/// correlation id, a concurrency-limit ticket, a task's last call), so that the common
+/// record stays small.
 /// Reading a slot never written gives `None`.
 pub struct SlotTable<T> {
     values: Vec<Option<T>>,

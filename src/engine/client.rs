@@ -56,11 +56,7 @@ impl Simulation<'_> {
             holds_retry: false,
             retries: CallRetries::first_attempt(now),
         });
-        let slot = task as usize;
-        if slot >= self.call_of_task.len() {
-            self.call_of_task.resize(self.tasks.slots(), NONE);
-        }
-        self.call_of_task[slot] = call;
+        self.call_of_task.set(task, Some(call));
         self.rec.edge(edge).calls += 1;
         self.policies.active_calls[edge as usize] += 1;
         self.attempt(call);
