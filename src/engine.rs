@@ -90,7 +90,7 @@ pub struct Simulation<'s> {
     pub(crate) queue: EventQueue,
     pub(crate) jobs: Arena<Job, Line>,
     pub(crate) tasks: Arena<Task, HalfLine>,
-    pub(crate) calls: Arena<Call>,
+    pub(crate) calls: Arena<Call, u8, true>,
     /// The call each task last made, by task slot: a task waits on at most one call, so
     /// a crash finds the calls of its dead tasks here instead of scanning every call.
     pub(crate) call_of_task: SlotTable<u32>,
@@ -261,7 +261,7 @@ impl<'s> Simulation<'s> {
             match ev.kind {
                 Kind::Arrival => self.on_arrival(ev.handle, ev.gen),
                 Kind::WorkDone => self.on_work_done(ev.handle, ev.gen),
-                Kind::Reply => self.on_reply(ev.handle, ev.gen),
+                Kind::Reply { outcome } => self.on_reply(ev.handle, ev.gen, outcome),
                 Kind::Timeout => self.on_timeout(ev.handle, ev.gen),
                 Kind::TimeoutQueue => self.on_timeout_queue(ev.handle),
                 Kind::AcquireTimeout => self.on_acquire_timeout(ev.handle, ev.gen),

@@ -51,7 +51,6 @@ impl Simulation<'_> {
             wait_start: now,
             deadline,
             replica: NONE,
-            result: 0,
             permit: None,
             holds_retry: false,
             retries: CallRetries::first_attempt(now),
@@ -331,12 +330,15 @@ impl Simulation<'_> {
         }
     }
 
-    pub(crate) fn on_reply(&mut self, call: u32, gen: u32) {
+    pub(crate) fn on_reply(&mut self, call: u32, gen: u32, outcome: u8) {
         if self.calls.gen(call) != gen || self.calls[call].state != CallState::InFlight {
             return;
         }
+        // The task and its job are read when the call ends: start loading them now.
+        self.tasks.prefetch(self.calls[call].task);
+        self.jobs.prefetch(self.calls[call].job);
         self.calls.bump(call);
-        match Outcome::from_code(self.calls[call].result) {
+        match Outcome::from_code(outcome) {
             Outcome::Failed(cause) => self.attempt_failed(call, cause, true),
             outcome => self.attempt_succeeded(call, outcome),
         }

@@ -307,17 +307,14 @@ impl Simulation<'_> {
         service: u32,
         work: u64,
     ) {
-        if self.calls.gen(caller) != caller_gen {
+        if !self.calls.is_current(caller, caller_gen) {
             // The caller gave up (timeout): everything this job did was for nobody.
             self.rec.wasted(service, work);
             return;
         }
-        let call = &mut self.calls[caller];
-        call.result = outcome.code();
-        // The reply's event runs shortly and goes on with the calling task and its job.
-        self.tasks.prefetch(call.task);
-        self.jobs.prefetch(call.job);
+        // The reply's event runs shortly and reads the call: start loading it now.
+        self.calls.prefetch(caller);
         self.queue
-            .schedule_now(self.now, Kind::Reply, caller, caller_gen);
+            .schedule_reply(self.now, caller, caller_gen, outcome.code());
     }
 }

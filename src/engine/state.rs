@@ -87,8 +87,6 @@ pub struct Call {
     pub deadline: u64,
     /// The callee replica of the last attempt (for outlier detection and retries).
     pub replica: u32,
-    /// Outcome delivered by the callee, read when the Reply event fires.
-    pub result: u8,
     /// The breaker's permission for the attempt in progress.
     pub permit: Option<Permit>,
     /// The attempt in progress (or the backoff before it) holds a place in the edge's

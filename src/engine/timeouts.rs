@@ -41,7 +41,7 @@ impl Simulation<'_> {
         // timeout cannot make the queue grow with every call ever made.
         if q.entries.len() > 2 * self.calls.live() + 1024 {
             let calls = &self.calls;
-            q.entries.retain(|&(_, c, g)| calls.gen(c) == g);
+            q.entries.retain(|&(_, c, g)| calls.is_current(c, g));
         }
         if !q.armed {
             q.armed = true;
@@ -61,7 +61,7 @@ impl Simulation<'_> {
         }
         // Timeouts of calls that have already ended need no event: drop them now.
         while let Some(&(_, call, gen)) = self.timeouts[edge as usize].entries.front() {
-            if self.calls.gen(call) == gen {
+            if self.calls.is_current(call, gen) {
                 break;
             }
             self.timeouts[edge as usize].entries.pop_front();
