@@ -28,7 +28,7 @@ pub mod trace;
 use crate::model::Model;
 use crate::observe::Recorder;
 use crate::scenario::Scenario;
-use arena::{Arena, HalfLine, Line, SlotTable, NONE};
+use arena::{Arena, HalfLine, Line, NONE};
 use events::{EventQueue, Kind};
 use gates::GateLayout;
 use rng::Stream;
@@ -91,9 +91,6 @@ pub struct Simulation<'s> {
     pub(crate) jobs: Arena<Job, Line>,
     pub(crate) tasks: Arena<Task, HalfLine>,
     pub(crate) calls: Arena<Call, u8, true>,
-    /// The call each task last made, by task slot: a task waits on at most one call, so
-    /// a crash finds the calls of its dead tasks here instead of scanning every call.
-    pub(crate) call_of_task: SlotTable<u32>,
     /// All replicas of all services, service by service.
     pub(crate) replicas: Vec<Replica>,
     pub(crate) first_replica: Vec<u32>,
@@ -220,7 +217,6 @@ impl<'s> Simulation<'s> {
                 .collect(),
             model,
             ready_tasks: Vec::new(),
-            call_of_task: SlotTable::default(),
             running_ready: false,
             events: 0,
             next_limit_check: PENDING_CHECK_EVERY.min(limits.max_events),

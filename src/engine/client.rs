@@ -55,7 +55,7 @@ impl Simulation<'_> {
             holds_retry: false,
             retries: CallRetries::first_attempt(now),
         });
-        self.call_of_task.set(task, Some(call));
+        self.tasks[task].call = call;
         self.rec.edge(edge).calls += 1;
         self.policies.active_calls[edge as usize] += 1;
         self.attempt(call);

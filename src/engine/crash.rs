@@ -45,7 +45,7 @@ impl Simulation<'_> {
         // may since have passed to another task's call: hence the task check).
         let mut dead_calls: Vec<u32> = dead_tasks
             .iter()
-            .filter_map(|&t| Some((t, self.call_of_task.get(t)?)))
+            .map(|&t| (t, self.tasks[t].call))
             .filter(|&(t, c)| self.calls.is_live(c) && self.calls[c].task == t)
             .map(|(_, c)| c)
             .collect();

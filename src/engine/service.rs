@@ -146,6 +146,7 @@ impl Simulation<'_> {
             seq: body,
             pos: 0,
             parent: NONE,
+            call: NONE,
             pending: 0,
             failed: 0,
         });

@@ -44,8 +44,11 @@ pub struct Task {
     pub pos: u32,
     /// The task that spawned this one for a `Parallel` branch or a `Maybe` body.
     pub parent: u32,
-    /// Children still running.
-    pub pending: u32,
+    /// The last call this task made (`NONE` before its first): the one it waits on, if
+    /// it waits on a call, which is how a crash finds the calls of its dead tasks.
+    pub call: u32,
+    /// Children still running (a `Parallel` has at most `u16::MAX` branches).
+    pub pending: u16,
     /// First failure among finished children, as an `Outcome` code (0 = none).
     pub failed: u8,
 }

@@ -43,7 +43,7 @@ impl Simulation<'_> {
                 }
                 Node::Parallel { first, count } => {
                     self.tasks[task].pending = count;
-                    for i in 0..count {
+                    for i in 0..u32::from(count) {
                         let seq = self.model.program.branch(first, i);
                         self.spawn(task, seq);
                     }
@@ -96,6 +96,7 @@ impl Simulation<'_> {
             seq,
             pos: 0,
             parent,
+            call: NONE,
             pending: 0,
             failed: 0,
         });

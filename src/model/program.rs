@@ -16,7 +16,9 @@ pub enum Node {
     /// Run every branch at once and wait for all; branches are `branch_lists[first..first+count]`.
     Parallel {
         first: u32,
-        count: u32,
+        /// At most `u16::MAX` (checked when the model is read): a task counts its
+        /// children still running in two bytes.
+        count: u16,
     },
     Maybe {
         probability: f64,
@@ -73,7 +75,7 @@ impl Program {
                 Node::Work(_) => {}
                 Node::Call { edge, op } => out.push((*edge, *op)),
                 Node::Parallel { first, count } => {
-                    for b in 0..*count {
+                    for b in 0..u32::from(*count) {
                         self.calls_in(self.branch(*first, b), out);
                     }
                 }

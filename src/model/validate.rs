@@ -452,6 +452,19 @@ impl Compile<'_, '_> {
                         Some("give at least one step".into()),
                     );
                 }
+                let count = u16::try_from(branches.len()).unwrap_or_else(|_| {
+                    self.error(
+                        None,
+                        Some((PARALLEL, nth)),
+                        format!(
+                            "Parallel has {} branches, more than the limit of {}",
+                            branches.len(),
+                            u16::MAX
+                        ),
+                        Some("split the fan-out over several Parallel steps".into()),
+                    );
+                    0
+                });
                 let base = self.path.clone();
                 let mut seqs = Vec::with_capacity(branches.len());
                 for (i, b) in branches.iter().enumerate() {
@@ -462,10 +475,7 @@ impl Compile<'_, '_> {
                 self.path = base;
                 let first = self.program.branch_lists.len() as u32;
                 self.program.branch_lists.extend_from_slice(&seqs);
-                self.program.push_node(Node::Parallel {
-                    first,
-                    count: seqs.len() as u32,
-                })
+                self.program.push_node(Node::Parallel { first, count })
             }
             StepSpec::Maybe(p, inner) => {
                 let nth = self.count(MAYBE);

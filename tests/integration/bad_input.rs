@@ -68,6 +68,13 @@ fn generated(name: &str) -> Vec<u8> {
             v.resize(20 * 1024 * 1024 + 6, b' ');
             v
         }
+        "parallel-too-wide.ron" => {
+            let branches = vec![r#"Work(Constant("1ms"))"#; 65_536].join(", ");
+            format!(
+                "Model(services: {{\"a\": Service(workers: 1, operations: {{\"op\": [\n    Parallel([{branches}]),\n]}})}})\n"
+            )
+            .into_bytes()
+        }
         other => panic!("no input and no generator for {other}"),
     }
 }
