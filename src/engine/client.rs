@@ -7,7 +7,7 @@
 use super::arena::NONE;
 use super::chaos::ChaosEffect;
 use super::events::Kind;
-use super::state::{Call, CallState, Waiter, NEVER};
+use super::state::{Call, CallState, ReplyTo, Waiter, NEVER};
 use super::{next_round_robin, Simulation};
 use crate::outcome::{Cause, Outcome};
 use crate::policy::retry::{CallRetries, FailureKind};
@@ -212,8 +212,8 @@ impl Simulation<'_> {
         c.attempts += 1;
         c.attempt_started = now;
         c.replica = replica;
-        let (edge, op, class, deadline, retry) =
-            (c.edge, c.op, c.class, c.deadline, c.attempts > 1);
+        let (edge, op, class, deadline, retry, task) =
+            (c.edge, c.op, c.class, c.deadline, c.attempts > 1, c.task);
         let e = &self.model.edges[edge as usize];
         let give_up_at = e.timeout.map_or(NEVER, |t| now + t).min(deadline);
         let callee_deadline = if e.propagate_deadline {
@@ -239,7 +239,10 @@ impl Simulation<'_> {
             return;
         }
         match self.chaos_on_send(edge) {
-            ChaosEffect::None => self.admit(replica, op, class, call, gen, callee_deadline),
+            ChaosEffect::None => {
+                let reply_to = ReplyTo { call, gen, task };
+                self.admit(replica, op, class, reply_to, callee_deadline);
+            }
             ChaosEffect::Delay(d) => {
                 self.rec.edge(edge).undelivered += 1;
                 self.queue.schedule(now + d, Kind::DelayedSend, call, gen);
@@ -267,7 +270,12 @@ impl Simulation<'_> {
         } else {
             NEVER
         };
-        self.admit(c.replica, c.op, c.class, call, gen, callee_deadline);
+        let reply_to = ReplyTo {
+            call,
+            gen,
+            task: c.task,
+        };
+        self.admit(c.replica, c.op, c.class, reply_to, callee_deadline);
     }
 
     /// Choose a callee replica: skip replicas a health check has seen down, and on a
@@ -334,8 +342,8 @@ impl Simulation<'_> {
         if self.calls.gen(call) != gen || self.calls[call].state != CallState::InFlight {
             return;
         }
-        // The task and its job are read when the call ends: start loading them now.
-        self.tasks.prefetch(self.calls[call].task);
+        // The task's job is read when the call ends: start loading it now (the task was
+        // requested with the call, when the reply was queued).
         self.jobs.prefetch(self.calls[call].job);
         self.calls.bump(call);
         match Outcome::from_code(outcome) {

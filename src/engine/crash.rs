@@ -83,13 +83,7 @@ impl Simulation<'_> {
                     .dropped(service, now, now - j.arrived, Cause::Crashed);
             }
             let work = if j.running { now - j.started } else { 0 };
-            self.reply(
-                j.caller,
-                j.caller_gen,
-                Outcome::Failed(Cause::Crashed),
-                service,
-                work,
-            );
+            self.reply(j.reply_to, Outcome::Failed(Cause::Crashed), service, work);
         }
         let local = replica - self.first_replica[service as usize];
         for gate in self.layout.gates_of_replica(&self.model, service, local) {

@@ -3,7 +3,7 @@
 
 use super::arena::NONE;
 use super::events::Kind;
-use super::state::{Job, Task, NEVER};
+use super::state::{Job, ReplyTo, Task, NEVER};
 use super::Simulation;
 use crate::model::{ClassId, QueueDiscipline};
 use crate::outcome::{Cause, Outcome};
@@ -15,8 +15,7 @@ impl Simulation<'_> {
         replica: u32,
         op: u32,
         class: ClassId,
-        caller: u32,
-        caller_gen: u32,
+        reply_to: ReplyTo,
         deadline: u64,
     ) {
         let now = self.now;
@@ -30,7 +29,7 @@ impl Simulation<'_> {
         let refusal = self.refusal(replica, class);
         if let Some(cause) = refusal {
             self.rec.refused(service, cause);
-            self.reply(caller, caller_gen, Outcome::Failed(cause), service, 0);
+            self.reply(reply_to, Outcome::Failed(cause), service, 0);
             return;
         }
         let job = self.jobs.alloc(Job {
@@ -38,20 +37,18 @@ impl Simulation<'_> {
             service,
             op,
             class,
-            caller,
-            caller_gen,
+            reply_to,
             arrived: now,
             started: 0,
             deadline,
-            root_task: NONE,
             running: false,
             degraded: false,
         });
         if self.tracer.is_some() {
-            let trace = if caller == NONE {
+            let trace = if reply_to.is_source() {
                 self.arrival_trace
             } else {
-                self.caller_trace(caller)
+                self.caller_trace(reply_to.call)
             };
             self.set_job_trace(job, trace);
         }
@@ -61,7 +58,7 @@ impl Simulation<'_> {
         if limited && !self.take_concurrency_ticket(replica, job) {
             self.jobs.free(job);
             self.rec.refused(service, Cause::Shed);
-            self.reply(caller, caller_gen, Outcome::Failed(Cause::Shed), service, 0);
+            self.reply(reply_to, Outcome::Failed(Cause::Shed), service, 0);
             return;
         }
         let svc = &self.model.services[service as usize];
@@ -140,7 +137,7 @@ impl Simulation<'_> {
         self.replicas[replica as usize].busy += 1;
         self.rec.started(service, now, waited, from_queue);
         let body = self.model.operations[op as usize].body;
-        let task = self.tasks.alloc(Task {
+        self.tasks.alloc(Task {
             job,
             service,
             seq: body,
@@ -149,19 +146,15 @@ impl Simulation<'_> {
             call: NONE,
             pending: 0,
             failed: 0,
-        });
-        self.jobs[job].root_task = task;
-        task
+        })
     }
 
     /// The job's root task ended: release the worker, answer the caller, start the next.
     pub(crate) fn finish_job(&mut self, job: u32, outcome: Outcome) {
         let now = self.now;
         let j = &self.jobs[job];
-        let (replica, service, caller, caller_gen) = (j.replica, j.service, j.caller, j.caller_gen);
+        let (replica, service, reply_to) = (j.replica, j.service, j.reply_to);
         let (arrived, started) = (j.arrived, j.started);
-        // The reply below reads the caller's call: load it while the books are kept.
-        self.calls.prefetch(caller);
         let outcome = match outcome {
             Outcome::Ok if j.degraded => Outcome::Degraded,
             o => o,
@@ -173,7 +166,7 @@ impl Simulation<'_> {
         self.jobs.free(job);
         self.replicas[replica as usize].busy -= 1;
         self.rec.departed(service, now, now - arrived, outcome);
-        self.reply(caller, caller_gen, outcome, service, now - started);
+        self.reply(reply_to, outcome, service, now - started);
         self.start_next(replica);
     }
 
@@ -278,44 +271,32 @@ impl Simulation<'_> {
         self.jobs.free(job);
         self.rec
             .dropped(j.service, self.now, self.now - j.arrived, cause);
-        self.reply(j.caller, j.caller_gen, Outcome::Failed(cause), j.service, 0);
+        self.reply(j.reply_to, Outcome::Failed(cause), j.service, 0);
     }
 
     /// Deliver a job's outcome to the call that sent it, if that call still waits for it,
     /// or to the outside world for a request from a source.
     #[inline(always)]
-    pub(crate) fn reply(
-        &mut self,
-        caller: u32,
-        caller_gen: u32,
-        outcome: Outcome,
-        service: u32,
-        work: u64,
-    ) {
-        if caller == NONE {
+    pub(crate) fn reply(&mut self, to: ReplyTo, outcome: Outcome, service: u32, work: u64) {
+        if to.is_source() {
             self.entry_answered(service, outcome);
         } else {
-            self.reply_to_call(caller, caller_gen, outcome, service, work);
+            self.reply_to_call(to, outcome, service, work);
         }
     }
 
     /// The reply is an event at the current instant (see `EventQueue::now_lane`).
-    fn reply_to_call(
-        &mut self,
-        caller: u32,
-        caller_gen: u32,
-        outcome: Outcome,
-        service: u32,
-        work: u64,
-    ) {
-        if !self.calls.is_current(caller, caller_gen) {
+    fn reply_to_call(&mut self, to: ReplyTo, outcome: Outcome, service: u32, work: u64) {
+        if !self.calls.is_current(to.call, to.gen) {
             // The caller gave up (timeout): everything this job did was for nobody.
             self.rec.wasted(service, work);
             return;
         }
-        // The reply's event runs shortly and reads the call: start loading it now.
-        self.calls.prefetch(caller);
+        // The reply's event runs shortly and reads the call, then goes on with its task:
+        // start loading both now.
+        self.calls.prefetch(to.call);
+        self.tasks.prefetch(to.task);
         self.queue
-            .schedule_reply(self.now, caller, caller_gen, outcome.code());
+            .schedule_reply(self.now, to.call, to.gen, outcome.code());
     }
 }

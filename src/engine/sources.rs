@@ -1,9 +1,8 @@
 //! Workload sources: Poisson arrivals at an entry operation, at a constant rate or along a
 //! rate profile (by thinning), each source with its own random stream.
 
-use super::arena::NONE;
 use super::rng::{self, Stream};
-use super::state::NEVER;
+use super::state::{ReplyTo, NEVER};
 use super::{next_round_robin, Simulation};
 use crate::model::dist::exp1;
 use crate::scenario::{Rate, Scenario};
@@ -155,7 +154,7 @@ impl Simulation<'_> {
         let local = next_round_robin(&mut st.rr, n);
         let replica = self.first_replica[service as usize] + local;
         self.arrival_trace = self.sample_trace();
-        self.admit(replica, op, class, NONE, 0, NEVER);
+        self.admit(replica, op, class, ReplyTo::SOURCE, NEVER);
     }
 }
 

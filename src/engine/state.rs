@@ -1,6 +1,7 @@
 //! The records the engine keeps for things in flight. All are small and live in arenas;
 //! links between them are `u32` indices (`NONE` for absent).
 
+use super::arena::NONE;
 use crate::policy::circuit_breaker::Permit;
 use crate::policy::retry::CallRetries;
 use std::collections::VecDeque;
@@ -15,20 +16,41 @@ pub struct Job {
     pub service: u32,
     pub op: u32,
     pub class: u32,
-    /// The call waiting for this job's reply, and that call's generation when sent;
-    /// `NONE` for requests from an external source.
-    pub caller: u32,
-    pub caller_gen: u32,
+    /// Who waits for this job's answer.
+    pub reply_to: ReplyTo,
     pub arrived: u64,
     pub started: u64,
     /// When the caller gives up, if it told us (deadline propagation); `NEVER` otherwise.
     pub deadline: u64,
-    pub root_task: u32,
     pub running: bool,
     /// A call on this request's way was answered by a fallback.
     pub degraded: bool,
     // A concurrency-limit ticket and a trace id live beside the arena (`Policies::tickets`,
     // `Tracer::jobs`): without them a job and its generation fit one cache line.
+}
+
+/// Who waits for a job's answer: a call, or (`SOURCE`) the outside world.
+#[derive(Clone, Copy)]
+pub struct ReplyTo {
+    /// The call's slot and its generation when the attempt was sent.
+    pub call: u32,
+    pub gen: u32,
+    /// The task that made the call. Why here? The answer goes on with that task soon
+    /// after reading the call; knowing it now, both loads start at once.
+    pub task: u32,
+}
+
+impl ReplyTo {
+    pub const SOURCE: ReplyTo = ReplyTo {
+        call: NONE,
+        gen: 0,
+        task: NONE,
+    };
+
+    #[inline]
+    pub fn is_source(&self) -> bool {
+        self.call == NONE
+    }
 }
 
 // A job and its arena generation in one 64-byte cache line (see `arena::Slot`).
