@@ -136,12 +136,15 @@ impl Simulation<'_> {
         let (replica, service, op, waited) = (j.replica, j.service, j.op, now - j.arrived);
         self.replicas[replica as usize].busy += 1;
         self.rec.started(service, now, waited, from_queue);
-        let body = self.model.operations[op as usize].body;
+        let (at, end) = self
+            .model
+            .program
+            .bounds(self.model.operations[op as usize].body);
         self.tasks.alloc(Task {
             job,
             service,
-            seq: body,
-            pos: 0,
+            at,
+            end,
             parent: NONE,
             call: NONE,
             pending: 0,

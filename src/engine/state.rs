@@ -62,8 +62,10 @@ pub struct Task {
     pub job: u32,
     /// The job's service, kept here to spare two dependent loads on every step.
     pub service: u32,
-    pub seq: u32,
-    pub pos: u32,
+    /// The task's next step and the end of its sequence, as indices into the program's
+    /// `steps`: reaching the next step is one array read, not a walk through tables.
+    pub at: u32,
+    pub end: u32,
     /// The task that spawned this one for a `Parallel` branch or a `Maybe` body.
     pub parent: u32,
     /// The last call this task made (`NONE` before its first): the one it waits on, if

@@ -14,8 +14,7 @@ impl Simulation<'_> {
     pub(crate) fn run_task(&mut self, task: u32) {
         loop {
             let t = self.tasks[task];
-            let program = &self.model.program;
-            if t.pos == program.seq_len(t.seq) {
+            if t.at == t.end {
                 self.finish_task(task, Outcome::Ok);
                 return;
             }
@@ -26,7 +25,8 @@ impl Simulation<'_> {
                 return;
             }
             let service = t.service as usize;
-            match *program.node_at(t.seq, t.pos) {
+            let program = &self.model.program;
+            match program.steps[t.at as usize] {
                 Node::Work(dist) => {
                     let d = if self.perturbed[service] {
                         self.perturbed_work(t.job, dist)
@@ -55,7 +55,7 @@ impl Simulation<'_> {
                         self.spawn(task, body);
                         return;
                     }
-                    self.tasks[task].pos += 1;
+                    self.tasks[task].at += 1;
                 }
             }
         }
@@ -90,11 +90,12 @@ impl Simulation<'_> {
 
     fn spawn(&mut self, parent: u32, seq: u32) {
         let Task { job, service, .. } = self.tasks[parent];
+        let (at, end) = self.model.program.bounds(seq);
         let child = self.tasks.alloc(Task {
             job,
             service,
-            seq,
-            pos: 0,
+            at,
+            end,
             parent,
             call: NONE,
             pending: 0,
@@ -107,7 +108,7 @@ impl Simulation<'_> {
         if self.tasks.gen(task) != gen {
             return;
         }
-        self.tasks[task].pos += 1;
+        self.tasks[task].at += 1;
         self.run_task(task);
     }
 
@@ -115,7 +116,7 @@ impl Simulation<'_> {
     /// has already been marked degraded).
     pub(crate) fn resume_after_call(&mut self, task: u32, outcome: Outcome) {
         if outcome.is_success() {
-            self.tasks[task].pos += 1;
+            self.tasks[task].at += 1;
             self.run_task(task);
         } else {
             self.finish_task(task, outcome);
@@ -152,7 +153,7 @@ impl Simulation<'_> {
             let failed = Outcome::from_code(p.failed);
             self.finish_task(t.parent, failed);
         } else {
-            p.pos += 1;
+            p.at += 1;
             self.run_task(t.parent);
         }
     }

@@ -375,7 +375,7 @@ const MAYBE: usize = 2;
 impl Compile<'_, '_> {
     fn seq(&mut self, steps: &[StepSpec]) -> SeqId {
         let base = self.path.clone();
-        let mut nodes = Vec::with_capacity(steps.len());
+        let mut nodes: Vec<Node> = Vec::with_capacity(steps.len());
         for (i, step) in steps.iter().enumerate() {
             self.path = format!("{base}[{i}]");
             nodes.push(self.step(step));
@@ -421,7 +421,7 @@ impl Compile<'_, '_> {
         self.ck.errors.push(d);
     }
 
-    fn step(&mut self, step: &StepSpec) -> u32 {
+    fn step(&mut self, step: &StepSpec) -> Node {
         match step {
             StepSpec::Work(d) => {
                 let nth = self.count(WORK);
@@ -439,7 +439,7 @@ impl Compile<'_, '_> {
                 };
                 self.program.dists.push(dist);
                 let id = (self.program.dists.len() - 1) as u32;
-                self.program.push_node(Node::Work(id))
+                Node::Work(id)
             }
             StepSpec::Call(target) => self.call(target),
             StepSpec::Parallel(branches) => {
@@ -475,7 +475,7 @@ impl Compile<'_, '_> {
                 self.path = base;
                 let first = self.program.branch_lists.len() as u32;
                 self.program.branch_lists.extend_from_slice(&seqs);
-                self.program.push_node(Node::Parallel { first, count })
+                Node::Parallel { first, count }
             }
             StepSpec::Maybe(p, inner) => {
                 let nth = self.count(MAYBE);
@@ -492,15 +492,15 @@ impl Compile<'_, '_> {
                 let node = self.step(inner);
                 self.path = base;
                 let body = self.program.push_seq(&[node]);
-                self.program.push_node(Node::Maybe {
+                Node::Maybe {
                     probability: p.clamp(0.0, 1.0),
                     body,
-                })
+                }
             }
         }
     }
 
-    fn call(&mut self, target: &str) -> u32 {
+    fn call(&mut self, target: &str) -> Node {
         let placeholder = Node::Work(u32::MAX);
         let Some((svc, op)) = target.split_once('/') else {
             self.error(
@@ -509,7 +509,7 @@ impl Compile<'_, '_> {
                 format!("`{target}` is not a call target"),
                 Some("write calls as Call(\"service/operation\")".into()),
             );
-            return self.program.push_node(placeholder);
+            return placeholder;
         };
         let names = &self.lookup.names;
         let Some(callee) = names.binary_search(&svc.to_string()).ok() else {
@@ -523,7 +523,7 @@ impl Compile<'_, '_> {
                 format!("unknown service `{svc}` in call to `{target}`"),
                 Some(hint),
             );
-            return self.program.push_node(placeholder);
+            return placeholder;
         };
         let ops = &self.spec.services[svc].operations;
         let Some(op_index) = ops.keys().position(|o| o == op) else {
@@ -543,14 +543,14 @@ impl Compile<'_, '_> {
                 format!("service `{svc}` has no operation `{op}`"),
                 Some(hint),
             );
-            return self.program.push_node(placeholder);
+            return placeholder;
         };
         let op_id = self.lookup.first_op[callee] + op_index;
         let edge = self.edge(self.svc_index as u32, callee as u32);
-        self.program.push_node(Node::Call {
+        Node::Call {
             edge,
             op: op_id as u32,
-        })
+        }
     }
 
     fn edge(&mut self, caller: u32, callee: u32) -> u32 {
