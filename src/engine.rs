@@ -346,6 +346,8 @@ impl<'s> Simulation<'s> {
         if self.rec.window_start() < self.now || self.rec.rows.is_empty() {
             self.close_window(self.now);
         }
+        // Departures at the instant the last window closed.
+        self.rec.record_pending_latencies();
         let in_flight = (0..self.model.services.len() as u32)
             .map(|s| self.rec.in_system(s))
             .sum();

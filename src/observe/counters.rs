@@ -35,7 +35,8 @@ pub struct ServiceCounters {
     pub crashes: u64,
     pub restarts: u64,
     /// Latency of successful (and degraded) requests: coarse per window, fine in run
-    /// totals (recorded directly, not folded, since the precisions differ). Why not one
+    /// totals (both recorded from the recorder's pending list, not folded, since the
+    /// precisions differ). Why not one
     /// fine record folded at the window's end? Scanning, merging and clearing fine
     /// histograms at every window cost more than the second record (measured on M/M/10).
     pub latency: Histogram,
@@ -62,7 +63,7 @@ impl ServiceCounters {
                     self.degraded += 1;
                 }
                 self.response_ns += u128::from(sojourn);
-                self.latency.record(sojourn);
+                // The latency goes to the histogram through `Recorder`'s pending list.
             }
             Outcome::Failed(c) => self.errors[c as usize] += 1,
         }
