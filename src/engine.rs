@@ -28,7 +28,7 @@ pub mod trace;
 use crate::model::Model;
 use crate::observe::Recorder;
 use crate::scenario::Scenario;
-use arena::{Arena, HalfLine, Line, NONE};
+use arena::{Arena, HalfLine, Line, SlotKeys, NONE};
 use events::{EventQueue, Kind};
 use gates::GateLayout;
 use rng::Stream;
@@ -91,6 +91,10 @@ pub struct Simulation<'s> {
     pub(crate) jobs: Arena<Job, Line>,
     pub(crate) tasks: Arena<Task, HalfLine>,
     pub(crate) calls: Arena<Call, u8, true>,
+    /// Each job slot's replica and each task slot's job, packed: a crash finds what it
+    /// takes down by scanning these instead of every job and task record.
+    pub(crate) job_replica: SlotKeys,
+    pub(crate) task_job: SlotKeys,
     /// All replicas of all services, service by service.
     pub(crate) replicas: Vec<Replica>,
     pub(crate) first_replica: Vec<u32>,
@@ -170,6 +174,8 @@ impl<'s> Simulation<'s> {
             jobs: Arena::default(),
             tasks: Arena::default(),
             calls: Arena::default(),
+            job_replica: SlotKeys::default(),
+            task_job: SlotKeys::default(),
             replicas,
             first_replica,
             gates,

@@ -26,9 +26,9 @@ impl Simulation<'_> {
         let now = self.now;
         // Everything that belongs to the replica: its jobs, their tasks and calls.
         let dead_jobs: Vec<u32> = self
-            .jobs
-            .live_indices()
-            .filter(|&j| self.jobs[j].replica == replica)
+            .job_replica
+            .slots_where(|r| r == replica)
+            .filter(|&j| self.jobs.is_live(j))
             .collect();
         // Which jobs die, by slot: tasks and calls are matched against this small table
         // rather than by loading each one's job (a cache miss apiece in a big run).
@@ -37,9 +37,9 @@ impl Simulation<'_> {
             dead_job[j as usize] = true;
         }
         let dead_tasks: Vec<u32> = self
-            .tasks
-            .live_indices()
-            .filter(|&t| dead_job[self.tasks[t].job as usize])
+            .task_job
+            .slots_where(|j| dead_job.get(j as usize) == Some(&true))
+            .filter(|&t| self.tasks.is_live(t))
             .collect();
         // A live call's task waits on it, so it is the last call that task made (a slot
         // may since have passed to another task's call: hence the task check).

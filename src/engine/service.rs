@@ -44,6 +44,7 @@ impl Simulation<'_> {
             running: false,
             degraded: false,
         });
+        self.job_replica.set(job, replica);
         if self.tracer.is_some() {
             let trace = if reply_to.is_source() {
                 self.arrival_trace
@@ -140,7 +141,7 @@ impl Simulation<'_> {
             .model
             .program
             .bounds(self.model.operations[op as usize].body);
-        self.tasks.alloc(Task {
+        let task = self.tasks.alloc(Task {
             job,
             service,
             at,
@@ -149,7 +150,9 @@ impl Simulation<'_> {
             call: NONE,
             pending: 0,
             failed: 0,
-        })
+        });
+        self.task_job.set(task, job);
+        task
     }
 
     /// The job's root task ended: release the worker, answer the caller, start the next.

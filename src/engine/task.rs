@@ -101,6 +101,7 @@ impl Simulation<'_> {
             pending: 0,
             failed: 0,
         });
+        self.task_job.set(child, job);
         self.run_task(child);
     }
 
