@@ -161,6 +161,12 @@ impl Simulation<'_> {
         let j = &self.jobs[job];
         let (replica, service, reply_to) = (j.replica, j.service, j.reply_to);
         let (arrived, started) = (j.arrived, j.started);
+        // The reply's event reads the call, then goes on with its task: start loading both
+        // before the books are kept, not after.
+        if !reply_to.is_source() {
+            self.calls.prefetch(reply_to.call);
+            self.tasks.prefetch(reply_to.task);
+        }
         let outcome = match outcome {
             Outcome::Ok if j.degraded => Outcome::Degraded,
             o => o,
@@ -298,10 +304,8 @@ impl Simulation<'_> {
             self.rec.wasted(service, work);
             return;
         }
-        // The reply's event runs shortly and reads the call, then goes on with its task:
-        // start loading both now.
-        self.calls.prefetch(to.call);
-        self.tasks.prefetch(to.task);
+        // (The reply's event reads the call, then its task: a finished job has started
+        // loading both, see `finish_job`.)
         self.queue
             .schedule_reply(self.now, to.call, to.gen, outcome.code());
     }
