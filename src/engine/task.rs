@@ -88,6 +88,7 @@ impl Simulation<'_> {
         }
     }
 
+    #[inline]
     fn spawn(&mut self, parent: u32, seq: u32) {
         let Task { job, service, .. } = self.tasks[parent];
         let (at, end) = self.model.program.bounds(seq);
