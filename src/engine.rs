@@ -361,9 +361,8 @@ impl<'s> Simulation<'s> {
         let now = self.now;
         let breaker_time = self
             .policies
-            .breaker
-            .iter()
-            .map(|b| b.as_ref().map(|b| b.time_in_states(now)))
+            .breakers()
+            .map(|b| b.map(|b| b.time_in_states(now)))
             .collect();
         RunResult {
             recorder: self.rec,

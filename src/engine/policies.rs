@@ -19,10 +19,15 @@ use crate::policy::retry_budget::RetryBudget;
 
 /// The live state of every policy of a model.
 pub struct Policies {
-    pub breaker: Vec<Option<CircuitBreaker>>,
-    pub throttle: Vec<Option<AdaptiveThrottle>>,
-    pub outlier: Vec<Option<OutlierDetector>>,
-    pub budget: Vec<Option<RetryBudget>>,
+    /// Per edge, which of the four policies below it has (`BREAKER`, ...). Why? Every
+    /// call asks each of them, and their states are big (a breaker is 240 bytes): one
+    /// byte per edge answers "none" from a line that stays in the cache, where looking
+    /// at each `Option` would load four lines per call, mostly to find `None`.
+    present: Vec<u8>,
+    breaker: Vec<Option<CircuitBreaker>>,
+    throttle: Vec<Option<AdaptiveThrottle>>,
+    outlier: Vec<Option<OutlierDetector>>,
+    budget: Vec<Option<RetryBudget>>,
     /// Logical calls alive per edge (the ratio budget's "active requests").
     pub active_calls: Vec<u32>,
     /// Per replica.
@@ -37,6 +42,11 @@ pub struct Policies {
     pub tickets: SlotTable<Ticket>,
 }
 
+const BREAKER: u8 = 1;
+const THROTTLE: u8 = 2;
+const OUTLIER: u8 = 4;
+const BUDGET: u8 = 8;
+
 impl Policies {
     pub fn new(model: &Model) -> Self {
         let mut rate_limit = Vec::new();
@@ -47,7 +57,18 @@ impl Policies {
                 concurrency.push(svc.concurrency_limit.as_ref().map(ConcurrencyLimiter::new));
             }
         }
+        let present = model
+            .edges
+            .iter()
+            .map(|e| {
+                u8::from(e.breaker.is_some()) * BREAKER
+                    + u8::from(e.throttle.is_some()) * THROTTLE
+                    + u8::from(e.outlier.is_some()) * OUTLIER
+                    + u8::from(e.retry_budget.is_some()) * BUDGET
+            })
+            .collect();
         Policies {
+            present,
             breaker: model
                 .edges
                 .iter()
@@ -80,6 +101,52 @@ impl Policies {
             tickets: SlotTable::default(),
         }
     }
+
+    #[inline]
+    fn has(&self, edge: usize, policy: u8) -> bool {
+        self.present[edge] & policy != 0
+    }
+
+    #[inline]
+    pub fn breaker_mut(&mut self, edge: usize) -> Option<&mut CircuitBreaker> {
+        if self.has(edge, BREAKER) {
+            self.breaker[edge].as_mut()
+        } else {
+            None
+        }
+    }
+
+    #[inline]
+    pub fn throttle_mut(&mut self, edge: usize) -> Option<&mut AdaptiveThrottle> {
+        if self.has(edge, THROTTLE) {
+            self.throttle[edge].as_mut()
+        } else {
+            None
+        }
+    }
+
+    #[inline]
+    pub fn outlier_mut(&mut self, edge: usize) -> Option<&mut OutlierDetector> {
+        if self.has(edge, OUTLIER) {
+            self.outlier[edge].as_mut()
+        } else {
+            None
+        }
+    }
+
+    #[inline]
+    pub fn budget_mut(&mut self, edge: usize) -> Option<&mut RetryBudget> {
+        if self.has(edge, BUDGET) {
+            self.budget[edge].as_mut()
+        } else {
+            None
+        }
+    }
+
+    /// Every edge's breaker, `None` where it has none.
+    pub fn breakers(&self) -> impl Iterator<Item = Option<&CircuitBreaker>> + '_ {
+        self.breaker.iter().map(Option::as_ref)
+    }
 }
 
 fn breaker_code(state: BreakerState) -> u8 {
@@ -95,7 +162,7 @@ impl Simulation<'_> {
     pub(crate) fn admission_refusal(&mut self, call: u32) -> Option<Cause> {
         let now = self.now;
         let edge = self.calls[call].edge as usize;
-        if let Some(breaker) = &mut self.policies.breaker[edge] {
+        if let Some(breaker) = self.policies.breaker_mut(edge) {
             let acquire = breaker.try_acquire(now);
             if let Some(t) = acquire.transition {
                 self.breaker_transition(edge as u32, t);
@@ -105,7 +172,7 @@ impl Simulation<'_> {
                 None => return Some(Cause::BreakerOpen),
             }
         }
-        if let Some(throttle) = &mut self.policies.throttle[edge] {
+        if let Some(throttle) = self.policies.throttle_mut(edge) {
             if !throttle.try_send(now, &mut self.edge_rng[edge]) {
                 self.give_back_permit(call);
                 return Some(Cause::Throttled);
@@ -118,7 +185,7 @@ impl Simulation<'_> {
     fn give_back_permit(&mut self, call: u32) {
         if let Some(permit) = self.calls[call].permit.take() {
             let edge = self.calls[call].edge as usize;
-            if let Some(b) = &mut self.policies.breaker[edge] {
+            if let Some(b) = self.policies.breaker_mut(edge) {
                 b.on_ignored(self.now, permit);
             }
         }
@@ -143,8 +210,9 @@ impl Simulation<'_> {
         self.release_retry(call);
         if let Some(permit) = c.permit {
             self.calls[call].permit = None;
-            let breaker = self.policies.breaker[edge]
-                .as_mut()
+            let breaker = self
+                .policies
+                .breaker_mut(edge)
                 .expect("a permit comes from a breaker");
             let counts = reached
                 || self.model.edges[edge]
@@ -164,20 +232,20 @@ impl Simulation<'_> {
             }
         }
         if reached {
-            if let Some(throttle) = &mut self.policies.throttle[edge] {
+            if let Some(throttle) = self.policies.throttle_mut(edge) {
                 // The SRE book's "accepts": requests the backend did not refuse.
                 if !failed || failure.is_some_and(|(_, k)| k == FailureKind::Error) {
                     throttle.on_accepted(now);
                 }
             }
-            if let Some(outlier) = &mut self.policies.outlier[edge] {
+            if let Some(outlier) = self.policies.outlier_mut(edge) {
                 let host = c.replica - self.first_replica[self.model.edges[edge].callee as usize];
                 if outlier.on_result(now, host, failed).is_some() {
                     self.rec.edge(c.edge).ejections += 1;
                 }
             }
         }
-        if let Some(budget) = &mut self.policies.budget[edge] {
+        if let Some(budget) = self.policies.budget_mut(edge) {
             budget.on_attempt_result(!failed, failed && reached);
         }
     }
@@ -187,7 +255,7 @@ impl Simulation<'_> {
     fn release_retry(&mut self, call: u32) {
         if std::mem::take(&mut self.calls[call].holds_retry) {
             let edge = self.calls[call].edge as usize;
-            if let Some(budget) = &mut self.policies.budget[edge] {
+            if let Some(budget) = self.policies.budget_mut(edge) {
                 budget.retry_done();
             }
         }
@@ -216,8 +284,9 @@ impl Simulation<'_> {
         if self.calls[call].deadline != NEVER && now + delay >= self.calls[call].deadline {
             return None;
         }
-        if let Some(budget) = &mut self.policies.budget[edge] {
-            if !budget.try_start_retry(self.policies.active_calls[edge]) {
+        let active = self.policies.active_calls[edge];
+        if let Some(budget) = self.policies.budget_mut(edge) {
+            if !budget.try_start_retry(active) {
                 self.rec.edge(edge as u32).budget_exhausted += 1;
                 return None;
             }
@@ -291,11 +360,15 @@ impl Simulation<'_> {
 
     /// Whether outlier detection has ejected a callee replica from this edge's balancer.
     pub(crate) fn ejected(&mut self, edge: u32, replica: u32) -> bool {
-        let callee = self.model.edges[edge as usize].callee;
+        let edge = edge as usize;
+        if !self.policies.has(edge, OUTLIER) {
+            return false;
+        }
+        let callee = self.model.edges[edge].callee;
         let host = replica - self.first_replica[callee as usize];
         let now = self.now;
-        self.policies.outlier[edge as usize]
-            .as_mut()
+        self.policies
+            .outlier_mut(edge)
             .is_some_and(|o| o.is_ejected(now, host))
     }
 }
