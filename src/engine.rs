@@ -32,7 +32,7 @@ use arena::{Arena, HalfLine, Line, SlotKeys, NONE};
 use events::{EventQueue, Kind};
 use gates::GateLayout;
 use rng::Stream;
-use state::{Call, Gate, Job, Replica, Task};
+use state::{Call, EdgeHot, Gate, Job, Replica, Task};
 
 /// Limits that end a run early, with partial results, instead of exhausting the host.
 #[derive(Debug, Clone, Copy)]
@@ -104,6 +104,7 @@ pub struct Simulation<'s> {
     pub(crate) service_rng: Vec<Stream>,
     pub(crate) edge_rng: Vec<Stream>,
     pub(crate) edge_rr: Vec<u32>,
+    pub(crate) edge_hot: Vec<EdgeHot>,
     /// Each workload source's state (see `sources`).
     pub(crate) sources: Vec<sources::SourceState>,
     pub(crate) policies: policies::Policies,
@@ -177,7 +178,6 @@ impl<'s> Simulation<'s> {
             job_replica: SlotKeys::default(),
             task_job: SlotKeys::default(),
             replicas,
-            first_replica,
             gates,
             layout,
             service_rng: model
@@ -191,6 +191,15 @@ impl<'s> Simulation<'s> {
                 .map(|e| rng::stream(seed, &format!("edge:{}", e.name)))
                 .collect(),
             edge_rr: vec![0; model.edges.len()],
+            edge_hot: model
+                .edges
+                .iter()
+                .map(|e| {
+                    let callee = e.callee as usize;
+                    EdgeHot::new(e, first_replica[callee], model.services[callee].replicas)
+                })
+                .collect(),
+            first_replica,
             sources: sources::SourceState::all(scenario, seed),
             rec,
             slowdown: vec![1.0; model.services.len()],

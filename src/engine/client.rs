@@ -7,7 +7,7 @@
 use super::arena::NONE;
 use super::chaos::ChaosEffect;
 use super::events::Kind;
-use super::state::{Call, CallState, ReplyTo, Waiter, NEVER};
+use super::state::{after, Call, CallState, ReplyTo, Waiter, NEVER};
 use super::{next_round_robin, Simulation};
 use crate::outcome::{Cause, Outcome};
 use crate::policy::retry::{CallRetries, FailureKind};
@@ -29,9 +29,9 @@ impl Simulation<'_> {
             let j = &self.jobs[job];
             (j.class, j.replica, j.deadline)
         };
-        let e = &self.model.edges[edge as usize];
+        let e = &self.edge_hot[edge as usize];
         let local = replica - self.first_replica[e.caller as usize];
-        let mut deadline = e.deadline.map_or(NEVER, |d| now + d);
+        let mut deadline = after(now, e.deadline);
         if e.propagate_deadline {
             deadline = deadline.min(job_deadline);
         }
@@ -214,8 +214,8 @@ impl Simulation<'_> {
         c.replica = replica;
         let (edge, op, class, deadline, retry, task) =
             (c.edge, c.op, c.class, c.deadline, c.attempts > 1, c.task);
-        let e = &self.model.edges[edge as usize];
-        let give_up_at = e.timeout.map_or(NEVER, |t| now + t).min(deadline);
+        let e = &self.edge_hot[edge as usize];
+        let give_up_at = after(now, e.timeout).min(deadline);
         let callee_deadline = if e.propagate_deadline {
             give_up_at
         } else {
@@ -262,11 +262,9 @@ impl Simulation<'_> {
         }
         let c = self.calls[call];
         self.rec.edge(c.edge).delivered_late += 1;
-        let e = &self.model.edges[c.edge as usize];
+        let e = &self.edge_hot[c.edge as usize];
         let callee_deadline = if e.propagate_deadline {
-            e.timeout
-                .map_or(NEVER, |t| c.attempt_started + t)
-                .min(c.deadline)
+            after(c.attempt_started, e.timeout).min(c.deadline)
         } else {
             NEVER
         };
@@ -282,9 +280,8 @@ impl Simulation<'_> {
     /// retry prefer another replica than the last attempt's.
     fn pick_replica(&mut self, call: u32) -> u32 {
         let c = self.calls[call];
-        let e = &self.model.edges[c.edge as usize];
-        let first = self.first_replica[e.callee as usize];
-        let n = self.model.services[e.callee as usize].replicas;
+        let e = &self.edge_hot[c.edge as usize];
+        let (first, n) = (e.first_callee, e.callee_replicas);
         if n == 1 {
             return first;
         }
@@ -332,10 +329,8 @@ impl Simulation<'_> {
         if r.up {
             return true;
         }
-        match self.model.edges[edge as usize].health_check {
-            Some(interval) => self.now < r.down_since + interval,
-            None => true,
-        }
+        let interval = self.edge_hot[edge as usize].health_check;
+        interval == NEVER || self.now < r.down_since + interval
     }
 
     pub(crate) fn on_reply(&mut self, call: u32, gen: u32, outcome: u8) {

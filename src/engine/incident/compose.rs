@@ -10,6 +10,7 @@
 //! that later step (and the later step, ending, the first one's). Steps are few and
 //! only start and end at scripted times, so this costs nothing per event.
 
+use super::super::state::NEVER;
 use super::super::Simulation;
 use super::settings::{settings_of, Setting};
 use crate::scenario::incident::Action;
@@ -79,10 +80,12 @@ impl<'s> Simulation<'s> {
             }
             Setting::Timeout(e) => {
                 let model = base.edges[e as usize].timeout;
-                self.model.edges[e as usize].timeout = latest(&steps, model, |_, a| match a {
+                let timeout = latest(&steps, model, |_, a| match a {
                     Action::SetTimeout { timeout, .. } => Some(Some(*timeout)),
                     _ => None,
-                })
+                });
+                self.model.edges[e as usize].timeout = timeout;
+                self.edge_hot[e as usize].timeout = timeout.unwrap_or(NEVER);
             }
             Setting::Retries(e) => {
                 let model = base.edges[e as usize].retry.map_or(1, |r| r.max_attempts);
