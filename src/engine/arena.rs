@@ -199,6 +199,11 @@ impl SlotKeys {
         }
     }
 
+    /// The slot's last value (`NONE` if never set).
+    pub fn get(&self, slot: u32) -> u32 {
+        self.keys.get(slot as usize).copied().unwrap_or(NONE)
+    }
+
     /// A slot past the end: the arena grew (rarely, and less and less often).
     #[cold]
     #[inline(never)]
@@ -312,6 +317,7 @@ mod tests {
         k.set(0, 7);
         k.set(1, 2);
         assert_eq!(k.slots_where(|v| v == 7).collect::<Vec<_>>(), vec![0, 3]);
+        assert_eq!((k.get(1), k.get(2), k.get(9)), (2, NONE, NONE));
         assert_eq!(k.slots_where(|v| v == NONE).collect::<Vec<_>>(), vec![2]);
     }
 

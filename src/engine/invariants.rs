@@ -2,7 +2,7 @@
 //! things held (workers, queue places, connections, requests) stays within its bounds and
 //! agrees with the others.
 
-use super::state::CallState;
+use super::state::{CallState, NEVER};
 use super::Simulation;
 use std::collections::BTreeSet;
 
@@ -14,6 +14,7 @@ impl Simulation<'_> {
             return Err(format!("circuit breaker outside its state machine: {v}"));
         }
         self.check_calls()?;
+        self.check_copies()?;
         let mut outstanding = 0u64;
         for (i, r) in self.replicas.iter().enumerate() {
             let svc = &self.model.services[r.service as usize];
@@ -129,6 +130,48 @@ impl Simulation<'_> {
                 return Err(format!(
                     "pool or bulkhead {i}: {} in use and {} waiting, but calls hold {} and wait for {}",
                     g.in_use, g.waiting, held[i], waiting[i]
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// What the engine keeps twice for speed agrees with the original: the calls' dense
+    /// generations, the slot keys a crash scans, each task's last call, the edges' hot
+    /// copies (a scripted timeout change updates both).
+    fn check_copies(&self) -> Result<(), String> {
+        for i in 0..self.calls.slots() as u32 {
+            if !self.calls.is_current(i, self.calls.gen(i)) {
+                return Err(format!(
+                    "call slot {i}: dense generation differs from the slot's"
+                ));
+            }
+        }
+        for j in self.jobs.live_indices() {
+            if self.job_replica.get(j) != self.jobs[j].replica {
+                return Err(format!("job {j}: slot key differs from its replica"));
+            }
+        }
+        for t in self.tasks.live_indices() {
+            if self.task_job.get(t) != self.tasks[t].job {
+                return Err(format!("task {t}: slot key differs from its job"));
+            }
+        }
+        for c in self.calls.live_indices() {
+            let task = self.calls[c].task;
+            if self.tasks[task].call != c {
+                return Err(format!("call {c} is not its task {task}'s last call"));
+            }
+        }
+        for (e, hot) in self.edge_hot.iter().enumerate() {
+            let edge = &self.model.edges[e];
+            if hot.timeout != edge.timeout.unwrap_or(NEVER)
+                || hot.deadline != edge.deadline.unwrap_or(NEVER)
+                || (hot.caller, hot.callee) != (edge.caller, edge.callee)
+            {
+                return Err(format!(
+                    "edge {}: hot copy differs from the model",
+                    edge.name
                 ));
             }
         }
