@@ -47,6 +47,16 @@ const THROTTLE: u8 = 2;
 const OUTLIER: u8 = 4;
 const BUDGET: u8 = 8;
 
+/// A policy's state if its presence bit is set: the `Option` itself is only read then.
+#[inline(always)]
+fn state_if<T>(present: u8, state: &mut Option<T>) -> Option<&mut T> {
+    if present != 0 {
+        state.as_mut()
+    } else {
+        None
+    }
+}
+
 impl Policies {
     pub fn new(model: &Model) -> Self {
         let mut rate_limit = Vec::new();
@@ -109,38 +119,22 @@ impl Policies {
 
     #[inline]
     pub fn breaker_mut(&mut self, edge: usize) -> Option<&mut CircuitBreaker> {
-        if self.has(edge, BREAKER) {
-            self.breaker[edge].as_mut()
-        } else {
-            None
-        }
+        state_if(self.present[edge] & BREAKER, &mut self.breaker[edge])
     }
 
     #[inline]
     pub fn throttle_mut(&mut self, edge: usize) -> Option<&mut AdaptiveThrottle> {
-        if self.has(edge, THROTTLE) {
-            self.throttle[edge].as_mut()
-        } else {
-            None
-        }
+        state_if(self.present[edge] & THROTTLE, &mut self.throttle[edge])
     }
 
     #[inline]
     pub fn outlier_mut(&mut self, edge: usize) -> Option<&mut OutlierDetector> {
-        if self.has(edge, OUTLIER) {
-            self.outlier[edge].as_mut()
-        } else {
-            None
-        }
+        state_if(self.present[edge] & OUTLIER, &mut self.outlier[edge])
     }
 
     #[inline]
     pub fn budget_mut(&mut self, edge: usize) -> Option<&mut RetryBudget> {
-        if self.has(edge, BUDGET) {
-            self.budget[edge].as_mut()
-        } else {
-            None
-        }
+        state_if(self.present[edge] & BUDGET, &mut self.budget[edge])
     }
 
     /// Every edge's breaker, `None` where it has none.
