@@ -47,11 +47,12 @@ const THROTTLE: u8 = 2;
 const OUTLIER: u8 = 4;
 const BUDGET: u8 = 8;
 
-/// A policy's state if its presence bit is set: the `Option` itself is only read then.
+/// Edge `edge`'s state of a policy if its presence bit is set: the states are only
+/// indexed and read then.
 #[inline(always)]
-fn state_if<T>(present: u8, state: &mut Option<T>) -> Option<&mut T> {
+fn state_if<T>(present: u8, states: &mut [Option<T>], edge: usize) -> Option<&mut T> {
     if present != 0 {
-        state.as_mut()
+        states[edge].as_mut()
     } else {
         None
     }
@@ -119,22 +120,22 @@ impl Policies {
 
     #[inline]
     pub fn breaker_mut(&mut self, edge: usize) -> Option<&mut CircuitBreaker> {
-        state_if(self.present[edge] & BREAKER, &mut self.breaker[edge])
+        state_if(self.present[edge] & BREAKER, &mut self.breaker, edge)
     }
 
     #[inline]
     pub fn throttle_mut(&mut self, edge: usize) -> Option<&mut AdaptiveThrottle> {
-        state_if(self.present[edge] & THROTTLE, &mut self.throttle[edge])
+        state_if(self.present[edge] & THROTTLE, &mut self.throttle, edge)
     }
 
     #[inline]
     pub fn outlier_mut(&mut self, edge: usize) -> Option<&mut OutlierDetector> {
-        state_if(self.present[edge] & OUTLIER, &mut self.outlier[edge])
+        state_if(self.present[edge] & OUTLIER, &mut self.outlier, edge)
     }
 
     #[inline]
     pub fn budget_mut(&mut self, edge: usize) -> Option<&mut RetryBudget> {
-        state_if(self.present[edge] & BUDGET, &mut self.budget[edge])
+        state_if(self.present[edge] & BUDGET, &mut self.budget, edge)
     }
 
     /// Every edge's breaker, `None` where it has none.
