@@ -164,13 +164,6 @@ impl EventQueue {
         self.now_lane.push_back(event);
     }
 
-    /// Schedule a reply to `call` at `now`, after everything already scheduled for `now`.
-    #[inline(always)]
-    pub fn schedule_reply(&mut self, now: u64, call: u32, gen: u32, outcome: u8) {
-        let event = self.next_event(now, Kind::Reply { outcome }, call, gen);
-        self.now_lane.push_back(event);
-    }
-
     /// The earliest event if it is due at or before `limit`.
     #[inline(always)]
     pub fn pop_until(&mut self, limit: u64) -> Option<Event> {
@@ -235,7 +228,7 @@ mod tests {
     fn lane_runs_after_earlier_heap_events_at_the_same_time() {
         let mut q = EventQueue::default();
         q.schedule(7, Kind::WorkDone, 1, 0);
-        q.schedule_reply(7, 2, 0, 0);
+        q.schedule_now(7, Kind::Reply { outcome: 0 }, 2, 0);
         q.schedule(7, Kind::WorkDone, 3, 0);
         let order: Vec<u32> = std::iter::from_fn(|| q.pop_until(u64::MAX))
             .map(|e| e.handle)

@@ -306,7 +306,9 @@ impl Simulation<'_> {
         }
         // (The reply's event reads the call, then its task: a finished job has started
         // loading both, see `finish_job`.)
-        self.queue
-            .schedule_reply(self.now, to.call, to.gen, outcome.code());
+        let reply = Kind::Reply {
+            outcome: outcome.code(),
+        };
+        self.queue.schedule_now(self.now, reply, to.call, to.gen);
     }
 }
