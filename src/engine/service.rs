@@ -3,7 +3,7 @@
 
 use super::arena::NONE;
 use super::events::Kind;
-use super::state::{Job, ReplyTo, Task, NEVER};
+use super::state::{Job, ReplyTo, NEVER};
 use super::Simulation;
 use crate::model::{ClassId, QueueDiscipline};
 use crate::outcome::{Cause, Outcome};
@@ -137,22 +137,8 @@ impl Simulation<'_> {
         let (replica, service, op, waited) = (j.replica, j.service, j.op, now - j.arrived);
         self.replicas[replica as usize].busy += 1;
         self.rec.started(service, now, waited, from_queue);
-        let (at, end) = self
-            .model
-            .program
-            .bounds(self.model.operations[op as usize].body);
-        let task = self.tasks.alloc(Task {
-            job,
-            service,
-            at,
-            end,
-            parent: NONE,
-            call: NONE,
-            pending: 0,
-            failed: 0,
-        });
-        self.task_job.set(task, job);
-        task
+        let body = self.model.operations[op as usize].body;
+        self.new_task(job, service, body, NONE)
     }
 
     /// The job's root task ended: release the worker, answer the caller, start the next.

@@ -91,8 +91,16 @@ impl Simulation<'_> {
     #[inline]
     fn spawn(&mut self, parent: u32, seq: u32) {
         let Task { job, service, .. } = self.tasks[parent];
+        let child = self.new_task(job, service, seq, parent);
+        self.run_task(child);
+    }
+
+    /// A task at the start of sequence `seq` of `job` (of `service`), spawned by `parent`
+    /// (`NONE` for the job's root task); the crash's key of its slot says whose it is.
+    #[inline(always)]
+    pub(crate) fn new_task(&mut self, job: u32, service: u32, seq: u32, parent: u32) -> u32 {
         let (at, end) = self.model.program.bounds(seq);
-        let child = self.tasks.alloc(Task {
+        let task = self.tasks.alloc(Task {
             job,
             service,
             at,
@@ -102,8 +110,8 @@ impl Simulation<'_> {
             pending: 0,
             failed: 0,
         });
-        self.task_job.set(child, job);
-        self.run_task(child);
+        self.task_job.set(task, job);
+        task
     }
 
     pub(crate) fn on_work_done(&mut self, task: u32, gen: u32) {
