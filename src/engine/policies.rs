@@ -233,8 +233,8 @@ impl Simulation<'_> {
                     throttle.on_accepted(now);
                 }
             }
+            let host = self.callee_host(edge, c.replica);
             if let Some(outlier) = self.policies.outlier_mut(edge) {
-                let host = c.replica - self.first_replica[self.model.edges[edge].callee as usize];
                 if outlier.on_result(now, host, failed).is_some() {
                     self.rec.edge(c.edge).ejections += 1;
                 }
@@ -359,11 +359,15 @@ impl Simulation<'_> {
         if !self.policies.has(edge, OUTLIER) {
             return false;
         }
-        let callee = self.model.edges[edge].callee;
-        let host = replica - self.first_replica[callee as usize];
+        let host = self.callee_host(edge, replica);
         let now = self.now;
         self.policies
             .outlier_mut(edge)
             .is_some_and(|o| o.is_ejected(now, host))
+    }
+
+    /// A callee replica's index among its service's replicas: outlier detection's host.
+    fn callee_host(&self, edge: usize, replica: u32) -> u32 {
+        replica - self.edge_hot[edge].first_callee
     }
 }

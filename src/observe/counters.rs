@@ -36,9 +36,9 @@ pub struct ServiceCounters {
     pub restarts: u64,
     /// Latency of successful (and degraded) requests: coarse per window, fine in run
     /// totals (both recorded from the recorder's pending list, not folded, since the
-    /// precisions differ). Why not one
-    /// fine record folded at the window's end? Scanning, merging and clearing fine
-    /// histograms at every window cost more than the second record (measured on M/M/10).
+    /// precisions differ). Why not one fine record folded at the window's end? Scanning,
+    /// merging and clearing fine histograms at every window cost more than the second
+    /// record (measured on M/M/10).
     pub latency: Histogram,
 }
 
