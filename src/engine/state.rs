@@ -68,7 +68,7 @@ pub struct Task {
     /// `steps`: reaching the next step is one array read, not a walk through tables.
     pub at: u32,
     pub end: u32,
-    /// The task that spawned this one for a `Parallel` branch or a `Maybe` body.
+    /// The task that spawned this one for a `Parallel` branch (`NONE` for a root task).
     pub parent: u32,
     /// The last call this task made (`NONE` before its first): the one it waits on, if
     /// it waits on a call, which is how a crash finds the calls of its dead tasks.

@@ -1,5 +1,6 @@
 //! Walking an operation's steps: `Work` holds the worker for a sampled time, `Call` hands
-//! over to the client side, `Parallel` and `Maybe` spawn child tasks and wait for them.
+//! over to the client side, `Parallel` spawns a child task per branch and waits for them,
+//! `Maybe` goes on into its body (the steps after it) or skips past it.
 
 use super::arena::NONE;
 use super::events::Kind;
@@ -49,13 +50,16 @@ impl Simulation<'_> {
                     }
                     return;
                 }
-                Node::Maybe { probability, body } => {
-                    if self.service_rng[service].random::<f64>() < probability {
-                        self.tasks[task].pending = 1;
-                        self.spawn(task, body);
-                        return;
-                    }
-                    self.tasks[task].at += 1;
+                Node::Maybe {
+                    probability,
+                    body_len,
+                } => {
+                    let skip = if self.service_rng[service].random::<f64>() < probability {
+                        0
+                    } else {
+                        body_len
+                    };
+                    self.tasks[task].at += 1 + skip;
                 }
             }
         }

@@ -378,7 +378,7 @@ impl Compile<'_, '_> {
         let mut nodes: Vec<Node> = Vec::with_capacity(steps.len());
         for (i, step) in steps.iter().enumerate() {
             self.path = format!("{base}[{i}]");
-            nodes.push(self.step(step));
+            self.step(step, &mut nodes);
         }
         self.path = base;
         self.program.push_seq(&nodes)
@@ -421,8 +421,10 @@ impl Compile<'_, '_> {
         self.ck.errors.push(d);
     }
 
-    fn step(&mut self, step: &StepSpec) -> Node {
-        match step {
+    /// Compile one step onto the end of `out`: one node, or for a `Maybe` its node and
+    /// then its body's.
+    fn step(&mut self, step: &StepSpec, out: &mut Vec<Node>) {
+        let node = match step {
             StepSpec::Work(d) => {
                 let nth = self.count(WORK);
                 let dist = match build_dist(d) {
@@ -469,8 +471,9 @@ impl Compile<'_, '_> {
                 let mut seqs = Vec::with_capacity(branches.len());
                 for (i, b) in branches.iter().enumerate() {
                     self.path = format!("{base}.Parallel[{i}]");
-                    let node = self.step(b);
-                    seqs.push(self.program.push_seq(&[node]));
+                    let mut branch = Vec::new();
+                    self.step(b, &mut branch);
+                    seqs.push(self.program.push_seq(&branch));
                 }
                 self.path = base;
                 let first = self.program.branch_lists.len() as u32;
@@ -489,15 +492,21 @@ impl Compile<'_, '_> {
                 }
                 let base = self.path.clone();
                 self.path = format!("{base}.Maybe");
-                let node = self.step(inner);
-                self.path = base;
-                let body = self.program.push_seq(&[node]);
-                Node::Maybe {
+                let at = out.len();
+                out.push(Node::Maybe {
                     probability: p.clamp(0.0, 1.0),
-                    body,
+                    body_len: 0,
+                });
+                self.step(inner, out);
+                self.path = base;
+                let len = (out.len() - at - 1) as u32;
+                if let Node::Maybe { body_len, .. } = &mut out[at] {
+                    *body_len = len;
                 }
+                return;
             }
-        }
+        };
+        out.push(node);
     }
 
     fn call(&mut self, target: &str) -> Node {

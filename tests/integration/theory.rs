@@ -219,3 +219,39 @@ fn arrival_rate_times_sojourn(s: &Summary, name: &str) -> f64 {
     let admitted = (t.arrivals - t.rejected) as f64 / s.measured_seconds;
     admitted * t.mean_sojourn_s.unwrap()
 }
+
+#[test]
+fn maybe_takes_its_body_with_its_probability_and_always_goes_on() {
+    // A Maybe around a call, two nested Maybes (0.5 × 0.5), a Maybe around a Parallel
+    // with a failing-free call in it, and a call after them all that every request makes.
+    let model = r#"Model(
+        services: {
+            "front": Service(workers: 200, operations: {
+                "page": [Maybe(0.3, Call("a/get")), Maybe(0.5, Maybe(0.5, Call("b/get"))),
+                         Maybe(0.4, Parallel([Call("c/get"), Work(Constant("1ms"))])),
+                         Call("d/get")],
+            }),
+            "a": Service(workers: 100, operations: { "get": [Work(Exponential(mean: "1ms"))] }),
+            "b": Service(workers: 100, operations: { "get": [Work(Exponential(mean: "1ms"))] }),
+            "c": Service(workers: 100, operations: { "get": [Work(Exponential(mean: "1ms"))] }),
+            "d": Service(workers: 100, operations: { "get": [Work(Exponential(mean: "1ms"))] }),
+        },
+    )"#;
+    let runs = replicate(model, &poisson("front/page", 500.0, "60s", "1s"), 1..9);
+    for (name, p) in [("a", 0.3), ("b", 0.25), ("c", 0.4), ("d", 1.0)] {
+        let share = per_run(&runs, |s| {
+            service(s, name).arrivals as f64 / service(s, "front").arrivals as f64
+        });
+        println!("{name}: {share:?} (expected {p})");
+        let tolerance = (4.0 * share.std_error).max(0.001);
+        assert!(
+            (share.mean - p).abs() <= tolerance && share.std_error < 0.01,
+            "{name} is called on {:.4} ± {:.4} of requests, not {p}",
+            share.mean,
+            share.std_error
+        );
+    }
+    for s in &runs {
+        assert_eq!(service(s, "front").failed, 0, "no step should fail");
+    }
+}
