@@ -91,10 +91,11 @@ pub struct Simulation<'s> {
     pub(crate) jobs: Arena<Job, Line>,
     pub(crate) tasks: Arena<Task, HalfLine>,
     pub(crate) calls: Arena<Call, u8, true>,
-    /// Each job slot's replica and each task slot's job, packed: a crash finds what it
-    /// takes down by scanning these instead of every job and task record.
+    /// Each job slot's replica, each task slot's job and each call slot's task, packed: a
+    /// crash finds what it takes down by scanning these instead of every record.
     pub(crate) job_replica: SlotKeys,
     pub(crate) task_job: SlotKeys,
+    pub(crate) call_task: SlotKeys,
     /// All replicas of all services, service by service.
     pub(crate) replicas: Vec<Replica>,
     pub(crate) first_replica: Vec<u32>,
@@ -177,6 +178,7 @@ impl<'s> Simulation<'s> {
             calls: Arena::default(),
             job_replica: SlotKeys::default(),
             task_job: SlotKeys::default(),
+            call_task: SlotKeys::default(),
             replicas,
             gates,
             layout,

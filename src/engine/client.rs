@@ -22,7 +22,8 @@ enum Acquire {
 }
 
 impl Simulation<'_> {
-    pub(crate) fn start_call(&mut self, task: u32, edge: u32, op: u32) {
+    /// `task` calls `op` over `edge`; `branch`: as one branch of its `Parallel`.
+    pub(crate) fn start_call(&mut self, task: u32, edge: u32, op: u32, branch: bool) {
         let now = self.now;
         let job = self.tasks[task].job;
         let (class, replica, job_deadline) = {
@@ -37,6 +38,7 @@ impl Simulation<'_> {
         }
         let call = self.calls.alloc(Call {
             task,
+            branch,
             job,
             edge,
             op,
@@ -55,7 +57,7 @@ impl Simulation<'_> {
             holds_retry: false,
             retries: CallRetries::first_attempt(now),
         });
-        self.tasks[task].call = call;
+        self.call_task.set(call, task);
         self.rec.edge(edge).calls += 1;
         self.policies.active_calls[edge as usize] += 1;
         self.attempt(call);
@@ -442,6 +444,10 @@ impl Simulation<'_> {
         if outcome == Outcome::Degraded {
             self.jobs[c.job].degraded = true;
         }
-        self.resume_after_call(c.task, outcome);
+        if c.branch {
+            self.branch_done(c.task, outcome);
+        } else {
+            self.resume_after_call(c.task, outcome);
+        }
     }
 }

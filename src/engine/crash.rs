@@ -41,16 +41,17 @@ impl Simulation<'_> {
             .slots_where(|j| dead_job.get(j as usize) == Some(&true))
             .filter(|&t| self.tasks.is_live(t))
             .collect();
-        // A live call's task waits on it, so it is the last call that task made (a slot
-        // may since have passed to another task's call: hence the task check).
-        let mut dead_calls: Vec<u32> = dead_tasks
-            .iter()
-            .map(|&t| (t, self.tasks[t].call))
-            .filter(|&(t, c)| self.calls.is_live(c) && self.calls[c].task == t)
-            .map(|(_, c)| c)
+        let mut dead_task = vec![false; self.tasks.slots()];
+        for &t in &dead_tasks {
+            dead_task[t as usize] = true;
+        }
+        // A task waits on one call, or on several as the branches of its `Parallel`. In
+        // slot order, as the scan finds them: freed slots are reused in this order.
+        let dead_calls: Vec<u32> = self
+            .call_task
+            .slots_where(|t| dead_task.get(t as usize) == Some(&true))
+            .filter(|&c| self.calls.is_live(c))
             .collect();
-        // In slot order, as a scan would find them: freed slots are reused in this order.
-        dead_calls.sort_unstable();
         // Their callees keep working for nobody (counted as wasted work when they answer).
         for call in dead_calls {
             self.abandon_call(call);

@@ -137,8 +137,8 @@ impl Simulation<'_> {
     }
 
     /// What the engine keeps twice for speed agrees with the original: the calls' dense
-    /// generations, the slot keys a crash scans, each task's last call, the edges' hot
-    /// copies (a scripted timeout change updates both).
+    /// generations, the slot keys a crash scans, the edges' hot copies (a scripted timeout
+    /// change updates both).
     fn check_copies(&self) -> Result<(), String> {
         for i in 0..self.calls.slots() as u32 {
             if !self.calls.is_current(i, self.calls.gen(i)) {
@@ -158,9 +158,8 @@ impl Simulation<'_> {
             }
         }
         for c in self.calls.live_indices() {
-            let task = self.calls[c].task;
-            if self.tasks[task].call != c {
-                return Err(format!("call {c} is not its task {task}'s last call"));
+            if self.call_task.get(c) != self.calls[c].task {
+                return Err(format!("call {c}: slot key differs from its task"));
             }
         }
         for (e, hot) in self.edge_hot.iter().enumerate() {

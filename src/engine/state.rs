@@ -70,9 +70,6 @@ pub struct Task {
     pub end: u32,
     /// The task that spawned this one for a `Parallel` branch (`NONE` for a root task).
     pub parent: u32,
-    /// The last call this task made (`NONE` before its first): the one it waits on, if
-    /// it waits on a call, which is how a crash finds the calls of its dead tasks.
-    pub call: u32,
     /// Children still running (a `Parallel` has at most `u16::MAX` branches).
     pub pending: u16,
     /// First failure among finished children, as an `Outcome` code (0 = none).
@@ -95,6 +92,10 @@ pub enum CallState {
 #[derive(Clone, Copy)]
 pub struct Call {
     pub task: u32,
+    /// The call is one branch of its task's `Parallel` (a branch that is a single call is
+    /// made by the task itself, without a child task): its end counts the branch done
+    /// instead of moving the task on.
+    pub branch: bool,
     /// The calling task's job: a reply reads it soon after the task, and knowing it here
     /// lets both loads start at once. (The slot's size does not change: it fills padding.)
     pub job: u32,

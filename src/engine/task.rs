@@ -39,14 +39,21 @@ impl Simulation<'_> {
                     return;
                 }
                 Node::Call { edge, op } => {
-                    self.start_call(task, edge, op);
+                    self.start_call(task, edge, op, false);
                     return;
                 }
                 Node::Parallel { first, count } => {
                     self.tasks[task].pending = count;
                     for i in 0..u32::from(count) {
                         let seq = self.model.program.branch(first, i);
-                        self.spawn(task, seq);
+                        // A branch that is one call needs no task of its own to walk it.
+                        let (at, end) = self.model.program.bounds(seq);
+                        match self.model.program.steps[at as usize] {
+                            Node::Call { edge, op } if end == at + 1 => {
+                                self.start_call(task, edge, op, true);
+                            }
+                            _ => self.spawn(task, seq),
+                        }
                     }
                     return;
                 }
@@ -110,7 +117,6 @@ impl Simulation<'_> {
             at,
             end,
             parent,
-            call: NONE,
             pending: 0,
             failed: 0,
         });
@@ -155,7 +161,13 @@ impl Simulation<'_> {
             self.finish_job(t.job, outcome);
             return;
         }
-        let p = &mut self.tasks[t.parent];
+        self.branch_done(t.parent, outcome);
+    }
+
+    /// One branch of `task`'s `Parallel` ended (a child task, or a call the task made as
+    /// the branch): the task goes on once every branch is back, failing if any failed.
+    pub(crate) fn branch_done(&mut self, task: u32, outcome: Outcome) {
+        let p = &mut self.tasks[task];
         if !outcome.is_success() && p.failed == 0 {
             p.failed = outcome.code();
         }
@@ -165,10 +177,10 @@ impl Simulation<'_> {
         }
         if p.failed != 0 {
             let failed = Outcome::from_code(p.failed);
-            self.finish_task(t.parent, failed);
+            self.finish_task(task, failed);
         } else {
             p.at += 1;
-            self.run_task(t.parent);
+            self.run_task(task);
         }
     }
 }
