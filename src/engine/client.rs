@@ -339,12 +339,9 @@ impl Simulation<'_> {
         if self.calls.gen(call) != gen || self.calls[call].state != CallState::InFlight {
             return;
         }
-        // The task's job, and the parent of a Parallel branch (told when the branch
-        // ends), are read when the call ends: start loading them now. (The task was
+        // The task's job is read when the call ends: start loading it now. (The task was
         // requested with the call, when the reply was queued.)
-        let (task, job) = (self.calls[call].task, self.calls[call].job);
-        self.jobs.prefetch(job);
-        self.tasks.prefetch(self.tasks[task].parent);
+        self.jobs.prefetch(self.calls[call].job);
         self.calls.bump(call);
         match Outcome::from_code(outcome) {
             Outcome::Failed(cause) => self.attempt_failed(call, cause, true),
