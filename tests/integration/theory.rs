@@ -237,7 +237,7 @@ fn maybe_takes_its_body_with_its_probability_and_always_goes_on() {
             "d": Service(workers: 100, operations: { "get": [Work(Exponential(mean: "1ms"))] }),
         },
     )"#;
-    let runs = replicate(model, &poisson("front/page", 500.0, "60s", "1s"), 1..9);
+    let runs = replicate(model, &poisson("front/page", 500.0, "60s", "1s"), SEEDS);
     for (name, p) in [("a", 0.3), ("b", 0.25), ("c", 0.4), ("d", 1.0)] {
         let share = per_run(&runs, |s| {
             service(s, name).arrivals as f64 / service(s, "front").arrivals as f64
@@ -245,7 +245,7 @@ fn maybe_takes_its_body_with_its_probability_and_always_goes_on() {
         println!("{name}: {share:?} (expected {p})");
         let tolerance = (4.0 * share.std_error).max(0.001);
         assert!(
-            (share.mean - p).abs() <= tolerance && share.std_error < 0.01,
+            (share.mean - p).abs() <= tolerance && share.std_error < 0.03 * p,
             "{name} is called on {:.4} ± {:.4} of requests, not {p}",
             share.mean,
             share.std_error
