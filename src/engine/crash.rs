@@ -30,21 +30,15 @@ impl Simulation<'_> {
             .slots_where(|r| r == replica)
             .filter(|&j| self.jobs.is_live(j))
             .collect();
-        // Which jobs die, by slot: tasks and calls are matched against this small table
-        // rather than by loading each one's job (a cache miss apiece in a big run).
-        let mut dead_job = vec![false; self.jobs.slots()];
-        for &j in &dead_jobs {
-            dead_job[j as usize] = true;
-        }
+        // Which jobs die, by slot: tasks and calls are matched against these small tables
+        // rather than by loading each one's record (a cache miss apiece in a big run).
+        let dead_job = marked(self.jobs.slots(), &dead_jobs);
         let dead_tasks: Vec<u32> = self
             .task_job
             .slots_where(|j| dead_job.get(j as usize) == Some(&true))
             .filter(|&t| self.tasks.is_live(t))
             .collect();
-        let mut dead_task = vec![false; self.tasks.slots()];
-        for &t in &dead_tasks {
-            dead_task[t as usize] = true;
-        }
+        let dead_task = marked(self.tasks.slots(), &dead_tasks);
         // A task waits on one call, or on several as the branches of its `Parallel`. In
         // slot order, as the scan finds them: freed slots are reused in this order.
         let dead_calls: Vec<u32> = self
@@ -121,4 +115,13 @@ impl Simulation<'_> {
                 .map_or(0, |m| m.warmup);
         self.rec.restarted(service);
     }
+}
+
+/// One flag per slot of an arena with `slots` slots, set for those listed.
+fn marked(slots: usize, listed: &[u32]) -> Vec<bool> {
+    let mut flags = vec![false; slots];
+    for &i in listed {
+        flags[i as usize] = true;
+    }
+    flags
 }
