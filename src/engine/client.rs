@@ -22,8 +22,9 @@ enum Acquire {
 }
 
 impl Simulation<'_> {
-    /// `task` calls `op` over `edge`; `branch`: as one branch of its `Parallel`.
-    pub(crate) fn start_call(&mut self, task: u32, edge: u32, op: u32, branch: bool) {
+    /// `task` calls `op` over `edge` (as a step of its own, or as a branch of its
+    /// `Parallel`).
+    pub(crate) fn start_call(&mut self, task: u32, edge: u32, op: u32) {
         let now = self.now;
         let job = self.tasks[task].job;
         let (class, replica, job_deadline) = {
@@ -38,7 +39,6 @@ impl Simulation<'_> {
         }
         let call = self.calls.alloc(Call {
             task,
-            branch,
             job,
             edge,
             op,
@@ -441,7 +441,7 @@ impl Simulation<'_> {
         if outcome == Outcome::Degraded {
             self.jobs[c.job].degraded = true;
         }
-        if c.branch {
+        if self.at_parallel(c.task) {
             self.branch_done(c.task, outcome);
         } else {
             self.resume_after_call(c.task, outcome);

@@ -91,11 +91,10 @@ pub enum CallState {
 /// One logical call from a task to a callee operation, across all its attempts.
 #[derive(Clone, Copy)]
 pub struct Call {
+    /// The calling task. A task at a `Parallel` step makes each branch that is a single
+    /// call itself, without a child task: such a call's end counts its branch done
+    /// instead of moving the task on (see `Simulation::at_parallel`).
     pub task: u32,
-    /// The call is one branch of its task's `Parallel` (a branch that is a single call is
-    /// made by the task itself, without a child task): its end counts the branch done
-    /// instead of moving the task on.
-    pub branch: bool,
     /// The calling task's job: a reply reads it soon after the task, and knowing it here
     /// lets both loads start at once. (The slot's size does not change: it fills padding.)
     pub job: u32,

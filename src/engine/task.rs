@@ -39,7 +39,7 @@ impl Simulation<'_> {
                     return;
                 }
                 Node::Call { edge, op } => {
-                    self.start_call(task, edge, op, false);
+                    self.start_call(task, edge, op);
                     return;
                 }
                 Node::Parallel { first, count } => {
@@ -50,7 +50,7 @@ impl Simulation<'_> {
                         let (at, end) = self.model.program.bounds(seq);
                         match self.model.program.steps[at as usize] {
                             Node::Call { edge, op } if end == at + 1 => {
-                                self.start_call(task, edge, op, true);
+                                self.start_call(task, edge, op);
                             }
                             _ => self.spawn(task, seq),
                         }
@@ -162,6 +162,13 @@ impl Simulation<'_> {
             return;
         }
         self.branch_done(t.parent, outcome);
+    }
+
+    /// Whether `task` waits at a `Parallel` step: a call it made is then one of the
+    /// branches (a task at any other step waits on at most the one call of that step).
+    pub(crate) fn at_parallel(&self, task: u32) -> bool {
+        let at = self.tasks[task].at as usize;
+        matches!(self.model.program.steps[at], Node::Parallel { .. })
     }
 
     /// One branch of `task`'s `Parallel` ended (a child task, or a call the task made as
