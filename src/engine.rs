@@ -28,7 +28,7 @@ pub mod trace;
 use crate::model::Model;
 use crate::observe::Recorder;
 use crate::scenario::Scenario;
-use arena::{Arena, HalfLine, Line, SlotKeys, NONE};
+use arena::{Arena, HalfLine, Line, SlotKeys, SlotTable, NONE};
 use events::{EventQueue, Kind};
 use gates::GateLayout;
 use rng::Stream;
@@ -90,12 +90,15 @@ pub struct Simulation<'s> {
     pub(crate) queue: EventQueue,
     pub(crate) jobs: Arena<Job, Line>,
     pub(crate) tasks: Arena<Task, HalfLine>,
-    pub(crate) calls: Arena<Call, u8, true>,
+    pub(crate) calls: Arena<Call, Line, true>,
     /// Each job slot's replica, each task slot's job and each call slot's task, packed: a
     /// crash finds what it takes down by scanning these instead of every record.
     pub(crate) job_replica: SlotKeys,
     pub(crate) task_job: SlotKeys,
     pub(crate) call_task: SlotKeys,
+    /// Each retried call's last backoff delay, which decorrelated jitter grows from: kept
+    /// beside the calls, as only a failure that may retry reads it.
+    pub(crate) last_backoff: SlotTable<u64>,
     /// All replicas of all services, service by service.
     pub(crate) replicas: Vec<Replica>,
     pub(crate) first_replica: Vec<u32>,
@@ -179,6 +182,7 @@ impl<'s> Simulation<'s> {
             job_replica: SlotKeys::default(),
             task_job: SlotKeys::default(),
             call_task: SlotKeys::default(),
+            last_backoff: SlotTable::default(),
             replicas,
             gates,
             layout,

@@ -7,10 +7,10 @@
 use super::arena::NONE;
 use super::chaos::ChaosEffect;
 use super::events::Kind;
-use super::state::{after, Call, CallState, ReplyTo, Waiter, NEVER};
+use super::state::{after, Call, CallState, Holds, ReplyTo, Waiter, NEVER};
 use super::{next_round_robin, Simulation};
 use crate::outcome::{Cause, Outcome};
-use crate::policy::retry::{CallRetries, FailureKind};
+use crate::policy::retry::FailureKind;
 use crate::spec::Balancer;
 use rand::Rng;
 
@@ -27,36 +27,20 @@ impl Simulation<'_> {
     pub(crate) fn start_call(&mut self, task: u32, edge: u32, op: u32) {
         let now = self.now;
         let job = self.tasks[task].job;
-        let (class, replica, job_deadline) = {
-            let j = &self.jobs[job];
-            (j.class, j.replica, j.deadline)
-        };
-        let e = &self.edge_hot[edge as usize];
-        let local = replica - self.first_replica[e.caller as usize];
-        let mut deadline = after(now, e.deadline);
-        if e.propagate_deadline {
-            deadline = deadline.min(job_deadline);
-        }
-        let call = self.calls.alloc(Call {
+        let (class, replica) = (self.jobs[job].class, self.jobs[job].replica);
+        let caller = self.edge_hot[edge as usize].caller;
+        let local = replica - self.first_replica[caller as usize];
+        // Both fit 16 bits: the model has at most `MAX_CLASSES` classes and
+        // `MAX_REPLICAS` replicas per service.
+        let call = self.calls.alloc(Call::new(
             task,
             job,
             edge,
             op,
-            class,
-            bulkhead: self.layout.bulkhead(edge, class, local),
-            pool: self.layout.pool(edge, class, local),
-            holds_bulkhead: false,
-            holds_pool: false,
-            state: CallState::WaitingBulkhead,
-            attempts: 0,
-            attempt_started: now,
-            wait_start: now,
-            deadline,
-            replica: NONE,
-            permit: None,
-            holds_retry: false,
-            retries: CallRetries::first_attempt(now),
-        });
+            class as u16,
+            local as u16,
+            now,
+        ));
         self.call_task.set(call, task);
         self.rec.edge(edge).calls += 1;
         self.policies.active_calls[edge as usize] += 1;
@@ -65,7 +49,7 @@ impl Simulation<'_> {
 
     /// Start (or restart) an attempt: admission checks, then bulkhead, then pool, then send.
     fn attempt(&mut self, call: u32) {
-        if self.now >= self.calls[call].deadline {
+        if self.now >= self.call_deadline(call) {
             self.attempt_failed(call, Cause::Timeout, false);
             return;
         }
@@ -77,10 +61,10 @@ impl Simulation<'_> {
     }
 
     fn acquire_bulkhead(&mut self, call: u32) {
-        let gate = self.calls[call].bulkhead;
-        if gate != NONE && !self.calls[call].holds_bulkhead {
+        let gate = self.bulkhead_of(call);
+        if gate != NONE && !self.calls[call].holds(Holds::Bulkhead) {
             match self.acquire(gate, call, CallState::WaitingBulkhead) {
-                Acquire::Got => self.calls[call].holds_bulkhead = true,
+                Acquire::Got => self.calls[call].set_holds(Holds::Bulkhead, true),
                 Acquire::Waiting => return,
                 Acquire::Refused => {
                     self.attempt_failed(call, Cause::BulkheadFull, false);
@@ -92,11 +76,11 @@ impl Simulation<'_> {
     }
 
     fn acquire_pool(&mut self, call: u32) {
-        let gate = self.calls[call].pool;
-        if gate != NONE && !self.calls[call].holds_pool {
+        let gate = self.pool_of(call);
+        if gate != NONE && !self.calls[call].holds(Holds::Pool) {
             match self.acquire(gate, call, CallState::WaitingPool) {
                 Acquire::Got => {
-                    self.calls[call].holds_pool = true;
+                    self.calls[call].set_holds(Holds::Pool, true);
                     self.rec.edge(self.calls[call].edge).pool_acquired += 1;
                 }
                 Acquire::Waiting => return,
@@ -110,6 +94,7 @@ impl Simulation<'_> {
     }
 
     fn acquire(&mut self, gate: u32, call: u32, waiting_state: CallState) -> Acquire {
+        let deadline = self.call_deadline(call);
         let g = &mut self.gates[gate as usize];
         let (edge, is_pool) = (
             self.layout.edge_of_gate[gate as usize],
@@ -125,7 +110,7 @@ impl Simulation<'_> {
         }
         g.waiting += 1;
         self.rec.gate_level(edge, is_pool, g.in_use, g.waiting);
-        let until = (self.now + g.max_wait).min(self.calls[call].deadline);
+        let until = (self.now + g.max_wait).min(deadline);
         let gen = self.calls.gen(call);
         let c = &mut self.calls[call];
         c.state = waiting_state;
@@ -158,10 +143,10 @@ impl Simulation<'_> {
             // Moving the generation on disarms the waiter's acquire timeout.
             self.calls.bump(waiter);
             if c.state == CallState::WaitingBulkhead {
-                self.calls[waiter].holds_bulkhead = true;
+                self.calls[waiter].set_holds(Holds::Bulkhead, true);
                 self.acquire_pool(waiter);
             } else {
-                self.calls[waiter].holds_pool = true;
+                self.calls[waiter].set_holds(Holds::Pool, true);
                 let e = self.rec.edge(c.edge);
                 e.pool_acquired += 1;
                 e.pool_wait_ns += u128::from(self.now - c.wait_start);
@@ -173,22 +158,57 @@ impl Simulation<'_> {
     }
 
     fn release_held(&mut self, call: u32) {
-        let c = self.calls[call];
-        if c.holds_pool {
-            self.calls[call].holds_pool = false;
-            self.release_gate(c.pool);
+        if self.calls[call].take(Holds::Pool) {
+            self.release_gate(self.pool_of(call));
         }
-        if c.holds_bulkhead {
-            self.calls[call].holds_bulkhead = false;
-            self.release_gate(c.bulkhead);
+        if self.calls[call].take(Holds::Bulkhead) {
+            self.release_gate(self.bulkhead_of(call));
         }
+    }
+
+    /// The call's pool and bulkhead (`NONE`: unlimited), found from its edge, class and
+    /// caller replica rather than kept in the call.
+    #[inline]
+    pub(crate) fn pool_of(&self, call: u32) -> u32 {
+        let c = &self.calls[call];
+        self.layout
+            .pool(c.edge, c.class.into(), c.caller_local.into())
+    }
+
+    #[inline]
+    pub(crate) fn bulkhead_of(&self, call: u32) -> u32 {
+        let c = &self.calls[call];
+        self.layout
+            .bulkhead(c.edge, c.class.into(), c.caller_local.into())
+    }
+
+    /// The logical call's overall deadline (`NEVER`: none): the edge's `deadline` after
+    /// the call started, or the caller's own propagated deadline if earlier. Derived,
+    /// not kept: neither changes while the call lives.
+    #[inline]
+    pub(crate) fn call_deadline(&self, call: u32) -> u64 {
+        let c = &self.calls[call];
+        let e = &self.edge_hot[c.edge as usize];
+        let own = after(c.started_at, e.deadline);
+        if e.propagate_deadline {
+            own.min(self.jobs[c.job].deadline)
+        } else {
+            own
+        }
+    }
+
+    /// The callee replica of the call's last attempt.
+    #[inline]
+    pub(crate) fn callee_of(&self, call: u32) -> u32 {
+        let c = &self.calls[call];
+        self.edge_hot[c.edge as usize].first_callee + u32::from(c.callee_local)
     }
 
     pub(crate) fn on_acquire_timeout(&mut self, call: u32, gen: u32) {
         let c = self.calls[call];
         let gate = match c.state {
-            CallState::WaitingBulkhead => c.bulkhead,
-            CallState::WaitingPool => c.pool,
+            CallState::WaitingBulkhead => self.bulkhead_of(call),
+            CallState::WaitingPool => self.pool_of(call),
             _ => return,
         };
         if self.calls.gen(call) != gen {
@@ -209,14 +229,15 @@ impl Simulation<'_> {
     fn send(&mut self, call: u32) {
         let now = self.now;
         let replica = self.pick_replica(call);
+        let deadline = self.call_deadline(call);
+        let e = &self.edge_hot[self.calls[call].edge as usize];
         let c = &mut self.calls[call];
         c.state = CallState::InFlight;
-        c.attempts += 1;
+        c.sends += 1;
         c.attempt_started = now;
-        c.replica = replica;
-        let (edge, op, class, deadline, retry, task) =
-            (c.edge, c.op, c.class, c.deadline, c.attempts > 1, c.task);
-        let e = &self.edge_hot[edge as usize];
+        c.callee_local = (replica - e.first_callee) as u16;
+        let (edge, op, class, retry, task) =
+            (c.edge, c.op, u32::from(c.class), c.sends > 1, c.task);
         let give_up_at = after(now, e.timeout).min(deadline);
         let callee_deadline = if e.propagate_deadline {
             give_up_at
@@ -266,7 +287,7 @@ impl Simulation<'_> {
         self.rec.edge(c.edge).delivered_late += 1;
         let e = &self.edge_hot[c.edge as usize];
         let callee_deadline = if e.propagate_deadline {
-            after(c.attempt_started, e.timeout).min(c.deadline)
+            after(c.attempt_started, e.timeout).min(self.call_deadline(call))
         } else {
             NEVER
         };
@@ -275,13 +296,15 @@ impl Simulation<'_> {
             gen,
             task: c.task,
         };
-        self.admit(c.replica, c.op, c.class, reply_to, callee_deadline);
+        let callee = self.callee_of(call);
+        self.admit(callee, c.op, c.class.into(), reply_to, callee_deadline);
     }
 
     /// Choose a callee replica: skip replicas a health check has seen down, and on a
     /// retry prefer another replica than the last attempt's.
     fn pick_replica(&mut self, call: u32) -> u32 {
         let c = self.calls[call];
+        let last = self.callee_of(call);
         let e = &self.edge_hot[c.edge as usize];
         let (first, n) = (e.first_callee, e.callee_replicas);
         if n == 1 {
@@ -313,7 +336,7 @@ impl Simulation<'_> {
         };
         for _ in 0..n {
             let candidate = first + local;
-            let avoid = (c.attempts > 0 && candidate == c.replica)
+            let avoid = (c.sends > 0 && candidate == last)
                 || !self.usable(c.edge, candidate)
                 || self.ejected(c.edge, candidate);
             if !avoid {
@@ -436,8 +459,7 @@ impl Simulation<'_> {
         let c = self.calls[call];
         self.calls.free(call);
         self.policies.active_calls[c.edge as usize] -= 1;
-        self.rec
-            .call_done(c.edge, outcome, self.now - c.retries.started_at);
+        self.rec.call_done(c.edge, outcome, self.now - c.started_at);
         if outcome == Outcome::Degraded {
             self.jobs[c.job].degraded = true;
         }

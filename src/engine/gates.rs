@@ -7,9 +7,11 @@ use super::state::Gate;
 use crate::model::{ClassId, Model, Pool};
 
 pub struct GateLayout {
-    /// Per edge, per class: first gate of the class's pool set (`NONE` = unlimited).
-    pool_of_class: Vec<Vec<u32>>,
-    bulkhead_of_class: Vec<Vec<u32>>,
+    /// At `edge * classes + class`: first gate of the class's pool set (`NONE` =
+    /// unlimited). Flat: a call finds its gates with one read, not two.
+    pool_of_class: Vec<u32>,
+    bulkhead_of_class: Vec<u32>,
+    classes: usize,
     /// For reporting: the edge of each gate, and whether it is a pool (else a bulkhead).
     pub edge_of_gate: Vec<u32>,
     pub is_pool: Vec<bool>,
@@ -21,6 +23,7 @@ impl GateLayout {
         let mut layout = GateLayout {
             pool_of_class: Vec::new(),
             bulkhead_of_class: Vec::new(),
+            classes: model.classes.len(),
             edge_of_gate: Vec::new(),
             is_pool: Vec::new(),
         };
@@ -50,9 +53,9 @@ impl GateLayout {
                     of_class[*class as usize] = add(*limit, is_pool, &mut gates, &mut layout);
                 }
                 if is_pool {
-                    layout.pool_of_class.push(of_class);
+                    layout.pool_of_class.extend(of_class);
                 } else {
-                    layout.bulkhead_of_class.push(of_class);
+                    layout.bulkhead_of_class.extend(of_class);
                 }
             }
         }
@@ -62,24 +65,17 @@ impl GateLayout {
     /// The gate of a caller replica (its index among the caller's replicas) for a class.
     #[inline]
     pub fn pool(&self, edge: u32, class: ClassId, local_replica: u32) -> u32 {
-        offset(
-            self.pool_of_class[edge as usize]
-                .get(class as usize)
-                .copied()
-                .unwrap_or(NONE),
-            local_replica,
-        )
+        offset(self.pool_of_class[self.at(edge, class)], local_replica)
     }
 
     #[inline]
     pub fn bulkhead(&self, edge: u32, class: ClassId, local_replica: u32) -> u32 {
-        offset(
-            self.bulkhead_of_class[edge as usize]
-                .get(class as usize)
-                .copied()
-                .unwrap_or(NONE),
-            local_replica,
-        )
+        offset(self.bulkhead_of_class[self.at(edge, class)], local_replica)
+    }
+
+    #[inline]
+    fn at(&self, edge: u32, class: ClassId) -> usize {
+        edge as usize * self.classes + class as usize
     }
 
     /// Every gate that belongs to a caller replica (for a crash, which drops them all).
@@ -89,9 +85,10 @@ impl GateLayout {
             if edge.caller != service {
                 continue;
             }
-            let mut firsts: Vec<u32> = self.pool_of_class[e]
+            let of_edge = e * self.classes..(e + 1) * self.classes;
+            let mut firsts: Vec<u32> = self.pool_of_class[of_edge.clone()]
                 .iter()
-                .chain(&self.bulkhead_of_class[e])
+                .chain(&self.bulkhead_of_class[of_edge])
                 .copied()
                 .filter(|f| *f != NONE)
                 .collect();

@@ -2,7 +2,7 @@
 //! things held (workers, queue places, connections, requests) stays within its bounds and
 //! agrees with the others.
 
-use super::state::{CallState, NEVER};
+use super::state::{CallState, Holds, NEVER};
 use super::Simulation;
 use std::collections::BTreeSet;
 
@@ -103,9 +103,14 @@ impl Simulation<'_> {
             }
             active[c.edge as usize] += 1;
             for (holds, gate, waits) in [
-                (c.holds_pool, c.pool, CallState::WaitingPool),
-                (c.holds_bulkhead, c.bulkhead, CallState::WaitingBulkhead),
+                (Holds::Pool, self.pool_of(i), CallState::WaitingPool),
+                (
+                    Holds::Bulkhead,
+                    self.bulkhead_of(i),
+                    CallState::WaitingBulkhead,
+                ),
             ] {
+                let holds = c.holds(holds);
                 if holds {
                     held[gate as usize] += 1;
                 }

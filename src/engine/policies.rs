@@ -4,7 +4,7 @@
 //! the retry decision.
 
 use super::arena::SlotTable;
-use super::state::NEVER;
+use super::state::{Holds, NEVER};
 use super::Simulation;
 use crate::model::Model;
 use crate::observe::DetectedKind;
@@ -14,7 +14,7 @@ use crate::policy::circuit_breaker::{BreakerState, CallOutcome, CircuitBreaker, 
 use crate::policy::concurrency_limit::{ConcurrencyLimiter, Ticket};
 use crate::policy::outlier::OutlierDetector;
 use crate::policy::rate_limiter::RateLimiter;
-use crate::policy::retry::{FailureKind, RetryDecision};
+use crate::policy::retry::{CallRetries, FailureKind, RetryDecision};
 use crate::policy::retry_budget::RetryBudget;
 
 /// The live state of every policy of a model.
@@ -163,7 +163,7 @@ impl Simulation<'_> {
                 self.breaker_transition(edge as u32, t);
             }
             match acquire.permit {
-                Some(permit) => self.calls[call].permit = Some(permit),
+                Some(permit) => self.calls[call].set_permit(permit),
                 None => return Some(Cause::BreakerOpen),
             }
         }
@@ -178,7 +178,7 @@ impl Simulation<'_> {
 
     /// Return an unused breaker permit (the attempt never reached the callee).
     fn give_back_permit(&mut self, call: u32) {
-        if let Some(permit) = self.calls[call].permit.take() {
+        if let Some(permit) = self.calls[call].take_permit() {
             let edge = self.calls[call].edge as usize;
             if let Some(b) = self.policies.breaker_mut(edge) {
                 b.on_ignored(self.now, permit);
@@ -203,8 +203,7 @@ impl Simulation<'_> {
         }
         let failed = failure.is_some();
         self.release_retry(call);
-        if let Some(permit) = c.permit {
-            self.calls[call].permit = None;
+        if let Some(permit) = self.calls[call].take_permit() {
             let breaker = self
                 .policies
                 .breaker_mut(edge)
@@ -233,7 +232,7 @@ impl Simulation<'_> {
                     throttle.on_accepted(now);
                 }
             }
-            let host = self.callee_host(edge, c.replica);
+            let host = self.callee_host(edge, self.callee_of(call));
             if let Some(outlier) = self.policies.outlier_mut(edge) {
                 if outlier.on_result(now, host, failed).is_some() {
                     self.rec.edge(c.edge).ejections += 1;
@@ -248,7 +247,7 @@ impl Simulation<'_> {
     /// The retried attempt ended (or its call was abandoned): its place in the ratio
     /// budget is free again, as Envoy's `resetRetry` does when the next result arrives.
     fn release_retry(&mut self, call: u32) {
-        if std::mem::take(&mut self.calls[call].holds_retry) {
+        if self.calls[call].take(Holds::Retry) {
             let edge = self.calls[call].edge as usize;
             if let Some(budget) = self.policies.budget_mut(edge) {
                 budget.retry_done();
@@ -271,12 +270,19 @@ impl Simulation<'_> {
         let now = self.now;
         let edge = self.calls[call].edge as usize;
         let policy = self.model.edges[edge].retry?;
-        let mut retries = self.calls[call].retries;
+        let c = &self.calls[call];
+        let mut retries = CallRetries {
+            attempts: c.attempts.into(),
+            // Read only from the second failure on, when it has been set.
+            prev_delay: self.last_backoff.get(call).unwrap_or(0),
+            started_at: c.started_at,
+        };
         let decision = policy.on_failure(&mut retries, kind, now, &mut self.edge_rng[edge]);
         let RetryDecision::RetryAfter(delay) = decision else {
             return None;
         };
-        if self.calls[call].deadline != NEVER && now + delay >= self.calls[call].deadline {
+        let deadline = self.call_deadline(call);
+        if deadline != NEVER && now + delay >= deadline {
             return None;
         }
         let active = self.policies.active_calls[edge];
@@ -286,9 +292,11 @@ impl Simulation<'_> {
                 return None;
             }
             // Held through the backoff and the retried attempt (see `release_retry`).
-            self.calls[call].holds_retry = true;
+            self.calls[call].set_holds(Holds::Retry, true);
         }
-        self.calls[call].retries = retries;
+        // At most `MAX_ATTEMPTS`, which fits.
+        self.calls[call].attempts = retries.attempts as u16;
+        self.last_backoff.set(call, Some(retries.prev_delay));
         Some(delay)
     }
 

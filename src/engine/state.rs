@@ -4,7 +4,6 @@
 use super::arena::NONE;
 use crate::model::Edge;
 use crate::policy::circuit_breaker::Permit;
-use crate::policy::retry::CallRetries;
 use crate::spec::Balancer;
 use std::collections::VecDeque;
 
@@ -89,6 +88,13 @@ pub enum CallState {
 }
 
 /// One logical call from a task to a callee operation, across all its attempts.
+///
+/// Why so packed? In a cascade tens of thousands of calls wait at once, and every reply
+/// reads one that has not been touched since it was sent: a call that fits one cache
+/// line (with its generation) is one miss, not two or three. What can be derived is not
+/// kept: the gates from the edge, class and caller replica (`Simulation::call_gates`),
+/// the overall deadline from the start and the edge (`Simulation::call_deadline`); the
+/// last backoff delay, which only decorrelated jitter reads, lives beside the arena.
 #[derive(Clone, Copy)]
 pub struct Call {
     /// The calling task. A task at a `Parallel` step makes each branch that is a single
@@ -96,37 +102,120 @@ pub struct Call {
     /// instead of moving the task on (see `Simulation::at_parallel`).
     pub task: u32,
     /// The calling task's job: a reply reads it soon after the task, and knowing it here
-    /// lets both loads start at once. (The slot's size does not change: it fills padding.)
+    /// lets both loads start at once.
     pub job: u32,
     pub edge: u32,
     pub op: u32,
-    pub class: u32,
-    /// Gate indices for this call's bulkhead and connection pool (`NONE` if unlimited).
-    pub bulkhead: u32,
-    pub pool: u32,
-    pub holds_bulkhead: bool,
-    pub holds_pool: bool,
-    pub state: CallState,
-    /// Attempts made so far.
-    pub attempts: u32,
+    /// The breaker permit's generation, valid when the call holds a permit.
+    permit_generation: u32,
+    /// When the logical call started: its latency and its deadlines count from here.
+    pub started_at: u64,
     pub attempt_started: u64,
     pub wait_start: u64,
-    /// Overall deadline of the logical call (edge `deadline`, or the caller's own
-    /// propagated deadline); `NEVER` when none.
-    pub deadline: u64,
-    /// The callee replica of the last attempt (for outlier detection and retries).
-    pub replica: u32,
-    /// The breaker's permission for the attempt in progress.
-    pub permit: Option<Permit>,
-    /// The attempt in progress (or the backoff before it) holds a place in the edge's
-    /// ratio retry budget: Envoy keeps a retry active until its result is known.
-    pub holds_retry: bool,
-    /// The retry state, which also holds when the logical call started.
-    pub retries: CallRetries,
+    /// The caller's replica, as its index among its service's replicas (the model has at
+    /// most `MAX_REPLICAS` per service).
+    pub caller_local: u16,
+    /// The callee replica of the last attempt, as its index among the callee's replicas
+    /// (for outlier detection and retries).
+    pub callee_local: u16,
+    pub class: u16,
+    /// Attempts sent so far.
+    pub sends: u16,
+    /// Attempts made so far, the current one included (the retry policy's count; at most
+    /// `MAX_ATTEMPTS`).
+    pub attempts: u16,
+    pub state: CallState,
+    flags: u8,
 }
 
-// A call and its arena generation in 120 bytes: adding a field costs a word per call.
-const _: () = assert!(std::mem::size_of::<Call>() + 4 <= 120);
+/// What a call holds, as bits of `Call::flags`.
+#[derive(Clone, Copy)]
+#[repr(u8)]
+pub enum Holds {
+    Bulkhead = 1,
+    Pool = 2,
+    /// The attempt in progress (or the backoff before it) holds a place in the edge's
+    /// ratio retry budget: Envoy keeps a retry active until its result is known.
+    Retry = 4,
+    /// A breaker permit for the attempt in progress.
+    Permit = 8,
+}
+
+impl Call {
+    /// A call from `task` that starts now, holding nothing.
+    pub fn new(
+        task: u32,
+        job: u32,
+        edge: u32,
+        op: u32,
+        class: u16,
+        caller_local: u16,
+        now: u64,
+    ) -> Self {
+        Call {
+            task,
+            job,
+            edge,
+            op,
+            permit_generation: 0,
+            started_at: now,
+            attempt_started: now,
+            wait_start: now,
+            caller_local,
+            callee_local: 0,
+            class,
+            sends: 0,
+            attempts: 1,
+            state: CallState::WaitingBulkhead,
+            flags: 0,
+        }
+    }
+
+    #[inline]
+    pub fn holds(&self, what: Holds) -> bool {
+        self.flags & what as u8 != 0
+    }
+
+    #[inline]
+    pub fn set_holds(&mut self, what: Holds, holds: bool) {
+        if holds {
+            self.flags |= what as u8;
+        } else {
+            self.flags &= !(what as u8);
+        }
+    }
+
+    /// Clear a holding and say whether it was held.
+    #[inline]
+    pub fn take(&mut self, what: Holds) -> bool {
+        let held = self.holds(what);
+        self.set_holds(what, false);
+        held
+    }
+
+    #[inline]
+    pub fn permit(&self) -> Option<Permit> {
+        self.holds(Holds::Permit).then_some(Permit {
+            generation: self.permit_generation,
+        })
+    }
+
+    #[inline]
+    pub fn set_permit(&mut self, permit: Permit) {
+        self.permit_generation = permit.generation;
+        self.set_holds(Holds::Permit, true);
+    }
+
+    #[inline]
+    pub fn take_permit(&mut self) -> Option<Permit> {
+        let permit = self.permit();
+        self.set_holds(Holds::Permit, false);
+        permit
+    }
+}
+
+// A call and its arena generation in one 64-byte cache line (see `arena::Slot`).
+const _: () = assert!(std::mem::size_of::<Call>() + 4 <= 64);
 
 pub struct Replica {
     pub service: u32,

@@ -134,7 +134,7 @@ impl Simulation<'_> {
         let span = Span {
             of: SpanOf::Attempt {
                 edge: c.edge,
-                retry: c.attempts.saturating_sub(1),
+                retry: u32::from(c.sends.saturating_sub(1)),
             },
             trace,
             start,

@@ -12,6 +12,9 @@ pub const MAX_SERVICES: usize = 1_000;
 pub const MAX_TOTAL_REPLICAS: u64 = 100_000;
 /// Connection pools over all edges (one per caller replica).
 pub const MAX_TOTAL_POOLS: u64 = 1_000_000;
+/// Request classes (the names used by shedding, per-class pools and bulkheads): a call
+/// keeps its class in 16 bits, and each class multiplies an edge's gate table.
+pub const MAX_CLASSES: usize = 1_000;
 /// Longest chain of synchronous calls. Real systems are a few to a few dozen hops deep;
 /// the engine follows a chain on its stack, so a limit keeps hostile models from
 /// overflowing it.
@@ -20,7 +23,7 @@ pub const MAX_CALL_DEPTH: usize = 64;
 /// can hold millions of them: past this many, the rest are summed up in one line.
 pub const MAX_ERRORS: usize = 50;
 
-/// Checked before anything else: too many services, replicas or pools.
+/// Checked before anything else: too many services, replicas, classes or pools.
 pub(super) fn check_size(spec: &ModelSpec, src: &Source) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     if spec.services.len() > MAX_SERVICES {
@@ -46,6 +49,17 @@ pub(super) fn check_size(spec: &ModelSpec, src: &Source) -> Vec<Diagnostic> {
                 format!("{replicas} replicas in all, more than the limit of {MAX_TOTAL_REPLICAS}"),
             )
             .with_hint("replicas of one service behave alike; simulate fewer, larger ones"),
+        );
+    }
+    let classes = super::resilience::model_classes(spec).len();
+    if classes > MAX_CLASSES {
+        errors.push(
+            src.error(
+                src.find_field(&[], "services"),
+                "services",
+                format!("{classes} request classes in all, more than the limit of {MAX_CLASSES}"),
+            )
+            .with_hint("classes are priorities (critical, bulk, ...): a few suffice"),
         );
     }
     let replicas_of = |name: &str| spec.services.get(name).map_or(0, |s| u64::from(s.replicas));

@@ -59,8 +59,8 @@ pub struct Transition {
 pub struct Permit {
     /// gobreaker's generation: results of calls permitted before the last state change
     /// are ignored by the consecutive breaker. The sliding breaker records every result
-    /// into its current window, as resilience4j does.
-    pub generation: u64,
+    /// into its current window, as resilience4j does. (32 bits: a call carries it.)
+    pub generation: u32,
 }
 
 /// The answer to a permission request.

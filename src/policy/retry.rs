@@ -79,7 +79,10 @@ impl Default for RetryPolicy {
     }
 }
 
-/// The retry state of one logical call: 16 bytes, kept with the call.
+/// The most attempts a retry policy may allow, the first one included.
+pub const MAX_ATTEMPTS: u32 = 1_000;
+
+/// The retry state of one logical call (the engine keeps it in the call's own fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CallRetries {
     /// Attempts made so far, the one in flight included.
@@ -123,6 +126,11 @@ impl RetryPolicy {
             self.max_attempts >= 1,
             "max_attempts",
             "counts the first try, so it must be at least 1 (1 = no retries)",
+        )?;
+        check(
+            self.max_attempts <= MAX_ATTEMPTS,
+            "max_attempts",
+            "must be at most 1000 (real clients retry a few times)",
         )?;
         check(self.deadline != Some(0), "deadline", "must be positive")?;
         self.backoff.validate()

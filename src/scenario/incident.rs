@@ -4,6 +4,7 @@
 use super::parse_clock;
 use crate::diag::{did_you_mean, Diagnostic, Source as Text};
 use crate::model::{build_dist, Dist, EdgeId, Model, ServiceId};
+use crate::policy::retry::MAX_ATTEMPTS;
 use crate::spec::incident::{ActionSpec, ChaosSpec, DetectorsSpec, ExpectSpec, StepSpec, WhenSpec};
 use crate::spec::units::format_duration;
 
@@ -374,12 +375,12 @@ impl IncidentChecker<'_> {
             }
             ActionSpec::SetRetries { edge, max_attempts } => {
                 let id = self.edge(path, edge);
-                if *max_attempts == 0 {
+                if *max_attempts == 0 || *max_attempts > MAX_ATTEMPTS {
                     self.fail(
                         path.into(),
                         edge,
-                        "max_attempts counts the first try and must be at least 1".into(),
-                        "1 means no retries".into(),
+                        format!("max_attempts = {max_attempts} is outside 1..={MAX_ATTEMPTS}"),
+                        "it counts the first try: 1 means no retries, 3 two retries".into(),
                     );
                 }
                 if self.model.edges[id as usize].retry.is_none() && *max_attempts > 1 {
@@ -392,7 +393,7 @@ impl IncidentChecker<'_> {
                 }
                 Action::SetRetries {
                     edge: id,
-                    max_attempts: (*max_attempts).max(1),
+                    max_attempts: (*max_attempts).clamp(1, MAX_ATTEMPTS),
                 }
             }
             ActionSpec::SetFallback { edge, enabled } => {

@@ -75,6 +75,16 @@ fn generated(name: &str) -> Vec<u8> {
             )
             .into_bytes()
         }
+        "too-many-classes.ron" => {
+            let pools: Vec<String> = (0..1_000)
+                .map(|i| format!("\"class{i}\": Pool(size: 1)"))
+                .collect();
+            format!(
+                "Model(services: {{\"a\": Service(workers: 1, operations: {{\"op\": [Call(\"b/op\")]}}),\n\"b\": Service(workers: 1, operations: {{\"op\": [Work(Constant(\"1ms\"))]}})}},\ncalls: {{\"a -> b\": Client(pools: {{{}}})}})\n",
+                pools.join(", ")
+            )
+            .into_bytes()
+        }
         other => panic!("no input and no generator for {other}"),
     }
 }

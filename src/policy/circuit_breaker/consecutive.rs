@@ -51,7 +51,7 @@ impl ConsecutiveConfig {
 pub struct ConsecutiveBreaker {
     config: ConsecutiveConfig,
     pub(super) clock: StateClock,
-    generation: u64,
+    generation: u32,
     /// OPEN: when it may go HALF_OPEN; CLOSED with an interval: when counts clear.
     expiry: u64,
     requests: u32,
@@ -172,7 +172,9 @@ impl ConsecutiveBreaker {
     }
 
     fn new_generation(&mut self, now: u64) {
-        self.generation += 1;
+        // Wrapping: a result would be misfiled only after 2^32 state changes while its
+        // call was in flight.
+        self.generation = self.generation.wrapping_add(1);
         self.requests = 0;
         self.consecutive_failures = 0;
         self.consecutive_successes = 0;
