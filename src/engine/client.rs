@@ -26,21 +26,10 @@ impl Simulation<'_> {
     /// `Parallel`).
     pub(crate) fn start_call(&mut self, task: u32, edge: u32, op: u32) {
         let now = self.now;
-        let job = self.tasks[task].job;
-        let (class, replica) = (self.jobs[job].class, self.jobs[job].replica);
-        let caller = self.edge_hot[edge as usize].caller;
-        let local = replica - self.first_replica[caller as usize];
-        // Both fit 16 bits: the model has at most `MAX_CLASSES` classes and
-        // `MAX_REPLICAS` replicas per service.
-        let call = self.calls.alloc(Call::new(
-            task,
-            job,
-            edge,
-            op,
-            class as u16,
-            local as u16,
-            now,
-        ));
+        let t = &self.tasks[task];
+        let call = self
+            .calls
+            .alloc(Call::new(task, t.job, edge, op, t.class, t.replica, now));
         self.call_task.set(call, task);
         self.rec.edge(edge).calls += 1;
         self.policies.active_calls[edge as usize] += 1;

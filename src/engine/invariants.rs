@@ -142,7 +142,8 @@ impl Simulation<'_> {
     }
 
     /// What the engine keeps twice for speed agrees with the original: the calls' dense
-    /// generations, the slot keys a crash scans, the edges' hot copies (a scripted timeout
+    /// generations, the slot keys a crash scans, the job's service, replica and class
+    /// in each of its tasks, the edges' hot copies (a scripted timeout
     /// change updates both).
     fn check_copies(&self) -> Result<(), String> {
         for i in 0..self.calls.slots() as u32 {
@@ -158,8 +159,16 @@ impl Simulation<'_> {
             }
         }
         for t in self.tasks.live_indices() {
-            if self.task_job.get(t) != self.tasks[t].job {
+            let task = &self.tasks[t];
+            if self.task_job.get(t) != task.job {
                 return Err(format!("task {t}: slot key differs from its job"));
+            }
+            let j = &self.jobs[task.job];
+            let replica = self.first_replica[task.service as usize] + u32::from(task.replica);
+            if (task.service, replica, u32::from(task.class)) != (j.service, j.replica, j.class) {
+                return Err(format!(
+                    "task {t}: service, replica or class differs from its job's"
+                ));
             }
         }
         for c in self.calls.live_indices() {

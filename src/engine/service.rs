@@ -3,7 +3,7 @@
 
 use super::arena::NONE;
 use super::events::Kind;
-use super::state::{Job, ReplyTo, NEVER};
+use super::state::{Job, ReplyTo, Task, NEVER};
 use super::Simulation;
 use crate::model::{ClassId, QueueDiscipline};
 use crate::outcome::{Cause, Outcome};
@@ -135,10 +135,23 @@ impl Simulation<'_> {
         j.started = now;
         j.running = true;
         let (replica, service, op, waited) = (j.replica, j.service, j.op, now - j.arrived);
+        // Both fit 16 bits: at most `MAX_REPLICAS` replicas a service, `MAX_CLASSES`
+        // classes.
+        let of = Task {
+            job,
+            service,
+            replica: (replica - self.first_replica[service as usize]) as u16,
+            class: j.class as u16,
+            at: 0,
+            end: 0,
+            parent: NONE,
+            pending: 0,
+            failed: 0,
+        };
         self.replicas[replica as usize].busy += 1;
         self.rec.started(service, now, waited, from_queue);
         let body = self.model.operations[op as usize].body;
-        self.new_task(job, service, body, NONE)
+        self.new_task(&of, body, NONE)
     }
 
     /// The job's root task ended: release the worker, answer the caller, start the next.

@@ -61,8 +61,11 @@ const _: () = assert!(std::mem::size_of::<Job>() + 4 <= 64);
 #[derive(Clone, Copy)]
 pub struct Task {
     pub job: u32,
-    /// The job's service, kept here to spare two dependent loads on every step.
+    /// The job's service, replica (its index among the service's replicas) and class,
+    /// kept here to spare reading the job on every step and call.
     pub service: u32,
+    pub replica: u16,
+    pub class: u16,
     /// The task's next step and the end of its sequence, as indices into the program's
     /// `steps`: reaching the next step is one array read, not a walk through tables.
     pub at: u32,

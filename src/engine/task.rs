@@ -30,7 +30,7 @@ impl Simulation<'_> {
             match program.steps[t.at as usize] {
                 Node::Work(dist) => {
                     let d = if self.perturbed[service] {
-                        self.perturbed_work(t.job, dist)
+                        self.perturbed_work(&t, dist)
                     } else {
                         program.dists[dist as usize].sample(&mut self.service_rng[service])
                     };
@@ -74,9 +74,8 @@ impl Simulation<'_> {
 
     /// A work time when something changed the service: a scripted latency or slowdown,
     /// or the post-restart warm-up of the job's replica.
-    fn perturbed_work(&mut self, job: u32, dist: u32) -> u64 {
-        let j = self.jobs[job];
-        let s = j.service as usize;
+    fn perturbed_work(&mut self, t: &Task, dist: u32) -> u64 {
+        let s = t.service as usize;
         let d = match self.latency_override[s] {
             Some(step) => match &self.scenario.incident.steps[step as usize].action {
                 crate::scenario::incident::Action::SetLatency { latency, .. } => {
@@ -88,7 +87,8 @@ impl Simulation<'_> {
         };
         let mut factor = self.slowdown[s];
         if let Some(m) = self.model.services[s].memory {
-            if self.now < self.replicas[j.replica as usize].warm_until {
+            let replica = self.first_replica[s] + u32::from(t.replica);
+            if self.now < self.replicas[replica as usize].warm_until {
                 factor *= m.warmup_slowdown;
             }
         }
@@ -101,19 +101,23 @@ impl Simulation<'_> {
 
     #[inline]
     fn spawn(&mut self, parent: u32, seq: u32) {
-        let Task { job, service, .. } = self.tasks[parent];
-        let child = self.new_task(job, service, seq, parent);
+        let p = self.tasks[parent];
+        let child = self.new_task(&p, seq, parent);
         self.run_task(child);
     }
 
-    /// A task at the start of sequence `seq` of `job` (of `service`), spawned by `parent`
-    /// (`NONE` for the job's root task); the crash's key of its slot says whose it is.
+    /// A task at the start of sequence `seq` of the job `of` describes (its job, service,
+    /// replica and class are copied), spawned by `parent` (`NONE` for the job's root
+    /// task); the crash's key of its slot says whose it is.
     #[inline(always)]
-    pub(crate) fn new_task(&mut self, job: u32, service: u32, seq: u32, parent: u32) -> u32 {
+    pub(crate) fn new_task(&mut self, of: &Task, seq: u32, parent: u32) -> u32 {
         let (at, end) = self.model.program.bounds(seq);
+        let job = of.job;
         let task = self.tasks.alloc(Task {
             job,
-            service,
+            service: of.service,
+            replica: of.replica,
+            class: of.class,
             at,
             end,
             parent,
