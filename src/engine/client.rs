@@ -27,9 +27,15 @@ impl Simulation<'_> {
     pub(crate) fn start_call(&mut self, task: u32, edge: u32, op: u32) {
         let now = self.now;
         let t = &self.tasks[task];
-        let call = self
-            .calls
-            .alloc(Call::new(task, t.job, edge, op, t.class, t.replica, now));
+        let call = self.calls.alloc(Call::new(
+            task,
+            t.job,
+            edge,
+            op,
+            t.class,
+            t.local_replica,
+            now,
+        ));
         self.call_task.set(call, task);
         self.rec.edge(edge).calls += 1;
         self.policies.active_calls[edge as usize] += 1;

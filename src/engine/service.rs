@@ -140,7 +140,7 @@ impl Simulation<'_> {
         let of = Task {
             job,
             service,
-            replica: (replica - self.first_replica[service as usize]) as u16,
+            local_replica: (replica - self.first_replica[service as usize]) as u16,
             class: j.class as u16,
             at: 0,
             end: 0,

@@ -64,7 +64,7 @@ pub struct Task {
     /// The job's service, replica (its index among the service's replicas) and class,
     /// kept here to spare reading the job on every step and call.
     pub service: u32,
-    pub replica: u16,
+    pub local_replica: u16,
     pub class: u16,
     /// The task's next step and the end of its sequence, as indices into the program's
     /// `steps`: reaching the next step is one array read, not a walk through tables.

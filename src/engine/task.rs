@@ -87,7 +87,7 @@ impl Simulation<'_> {
         };
         let mut factor = self.slowdown[s];
         if let Some(m) = self.model.services[s].memory {
-            let replica = self.first_replica[s] + u32::from(t.replica);
+            let replica = self.first_replica[s] + u32::from(t.local_replica);
             if self.now < self.replicas[replica as usize].warm_until {
                 factor *= m.warmup_slowdown;
             }
@@ -116,7 +116,7 @@ impl Simulation<'_> {
         let task = self.tasks.alloc(Task {
             job,
             service: of.service,
-            replica: of.replica,
+            local_replica: of.local_replica,
             class: of.class,
             at,
             end,
