@@ -95,10 +95,10 @@ pub enum CallState {
 /// Why so packed? In a cascade tens of thousands of calls wait at once, and every reply
 /// reads one that has not been touched since it was sent: a call that fits one cache
 /// line (with its generation) is one miss, not two or three. What can be derived is not
-/// kept: the gates from the edge, class and caller replica (`Simulation::pool_of`,
-/// `bulkhead_of`),
-/// the overall deadline from the start and the edge (`Simulation::call_deadline`); the
-/// last backoff delay, which only decorrelated jitter reads, lives beside the arena.
+/// kept: the gates from the edge, class and caller replica (`Simulation::pool_of` and
+/// `bulkhead_of`), the overall deadline from the start and the edge
+/// (`Simulation::call_deadline`); the last backoff delay, which only decorrelated jitter
+/// reads, lives beside the arena.
 #[derive(Clone, Copy)]
 pub struct Call {
     /// The calling task. A task at a `Parallel` step makes each branch that is a single
