@@ -25,42 +25,35 @@ pub const MAX_ERRORS: usize = 50;
 
 /// Checked before anything else: too many services, replicas, classes or pools.
 pub(super) fn check_size(spec: &ModelSpec, src: &Source) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
-    if spec.services.len() > MAX_SERVICES {
-        errors.push(
-            src.error(
-                src.find_field(&[], "services"),
-                "services",
-                format!(
-                    "the model has {} services, more than the limit of {MAX_SERVICES}",
-                    spec.services.len()
-                ),
-            )
-            .with_hint("simulate a part of the system, or merge services that behave alike"),
-        );
-        return errors;
+    // A total over the whole model, reported at its top-level section.
+    let over = |section: &str, message: String, hint: &str| {
+        src.error(src.find_field(&[], section), section, message)
+            .with_hint(hint)
+    };
+    let services = spec.services.len();
+    if services > MAX_SERVICES {
+        return vec![over(
+            "services",
+            format!("the model has {services} services, more than the limit of {MAX_SERVICES}"),
+            "simulate a part of the system, or merge services that behave alike",
+        )];
     }
+    let mut errors = Vec::new();
     let replicas: u64 = spec.services.values().map(|s| u64::from(s.replicas)).sum();
     if replicas > MAX_TOTAL_REPLICAS {
-        errors.push(
-            src.error(
-                src.find_field(&[], "services"),
-                "services",
-                format!("{replicas} replicas in all, more than the limit of {MAX_TOTAL_REPLICAS}"),
-            )
-            .with_hint("replicas of one service behave alike; simulate fewer, larger ones"),
-        );
+        errors.push(over(
+            "services",
+            format!("{replicas} replicas in all, more than the limit of {MAX_TOTAL_REPLICAS}"),
+            "replicas of one service behave alike; simulate fewer, larger ones",
+        ));
     }
     let classes = super::resilience::model_classes(spec).len();
     if classes > MAX_CLASSES {
-        errors.push(
-            src.error(
-                src.find_field(&[], "services"),
-                "services",
-                format!("{classes} request classes in all, more than the limit of {MAX_CLASSES}"),
-            )
-            .with_hint("classes are priorities (critical, bulk, ...): a few suffice"),
-        );
+        errors.push(over(
+            "services",
+            format!("{classes} request classes in all, more than the limit of {MAX_CLASSES}"),
+            "classes are priorities (critical, bulk, ...): a few suffice",
+        ));
     }
     let replicas_of = |name: &str| spec.services.get(name).map_or(0, |s| u64::from(s.replicas));
     let pools: u64 = spec
@@ -71,14 +64,11 @@ pub(super) fn check_size(spec: &ModelSpec, src: &Source) -> Vec<Diagnostic> {
         .map(|(caller, _)| replicas_of(caller.trim()))
         .sum();
     if pools > MAX_TOTAL_POOLS {
-        errors.push(
-            src.error(
-                src.find_field(&[], "calls"),
-                "calls",
-                format!("{pools} connection pools in all (one per caller replica), more than the limit of {MAX_TOTAL_POOLS}"),
-            )
-            .with_hint("use fewer caller replicas or fewer pooled edges"),
-        );
+        errors.push(over(
+            "calls",
+            format!("{pools} connection pools in all (one per caller replica), more than the limit of {MAX_TOTAL_POOLS}"),
+            "use fewer caller replicas or fewer pooled edges",
+        ));
     }
     errors
 }
