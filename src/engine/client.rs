@@ -89,7 +89,6 @@ impl Simulation<'_> {
     }
 
     fn acquire(&mut self, gate: u32, call: u32, waiting_state: CallState) -> Acquire {
-        let deadline = self.call_deadline(call);
         let g = &mut self.gates[gate as usize];
         let (edge, is_pool) = (
             self.layout.edge_of_gate[gate as usize],
@@ -105,7 +104,9 @@ impl Simulation<'_> {
         }
         g.waiting += 1;
         self.rec.gate_level(edge, is_pool, g.in_use, g.waiting);
-        let until = (self.now + g.max_wait).min(deadline);
+        // Only a wait needs the deadline: it bounds how long.
+        let wait_until = self.now + g.max_wait;
+        let until = wait_until.min(self.call_deadline(call));
         let gen = self.calls.gen(call);
         let c = &mut self.calls[call];
         c.state = waiting_state;

@@ -232,9 +232,12 @@ impl Simulation<'_> {
                     throttle.on_accepted(now);
                 }
             }
-            let host = self.callee_host(edge, self.callee_of(call));
             if let Some(outlier) = self.policies.outlier_mut(edge) {
-                if outlier.on_result(now, host, failed).is_some() {
+                // The host is the callee replica's index among its service's replicas.
+                if outlier
+                    .on_result(now, u32::from(c.callee_local), failed)
+                    .is_some()
+                {
                     self.rec.edge(c.edge).ejections += 1;
                 }
             }
