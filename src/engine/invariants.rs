@@ -142,9 +142,8 @@ impl Simulation<'_> {
     }
 
     /// What the engine keeps twice for speed agrees with the original: the calls' dense
-    /// generations, the slot keys a crash scans, the job's service, replica and class
-    /// in each of its tasks, the edges' hot copies (a scripted timeout
-    /// change updates both).
+    /// generations, the slot keys a crash scans, the job's service, replica and class in
+    /// each of its tasks, the edges' hot copies (a scripted timeout change updates both).
     fn check_copies(&self) -> Result<(), String> {
         for i in 0..self.calls.slots() as u32 {
             if !self.calls.is_current(i, self.calls.gen(i)) {

@@ -101,30 +101,26 @@ impl Simulation<'_> {
 
     #[inline]
     fn spawn(&mut self, parent: u32, seq: u32) {
-        let p = self.tasks[parent];
-        let child = self.new_task(&p, seq, parent);
+        let owner = self.tasks[parent];
+        let child = self.new_task(&owner, seq, parent);
         self.run_task(child);
     }
 
-    /// A task at the start of sequence `seq` of the job `of` describes (its job, service,
-    /// replica and class are copied), spawned by `parent` (`NONE` for the job's root
-    /// task); the crash's key of its slot says whose it is.
+    /// A task at the start of sequence `seq`, for the same job as `owner` (whose job,
+    /// service, replica and class it copies), spawned by `parent` (`NONE` for the job's
+    /// root task); the crash's key of its slot says whose it is.
     #[inline(always)]
-    pub(crate) fn new_task(&mut self, of: &Task, seq: u32, parent: u32) -> u32 {
+    pub(crate) fn new_task(&mut self, owner: &Task, seq: u32, parent: u32) -> u32 {
         let (at, end) = self.model.program.bounds(seq);
-        let job = of.job;
         let task = self.tasks.alloc(Task {
-            job,
-            service: of.service,
-            local_replica: of.local_replica,
-            class: of.class,
             at,
             end,
             parent,
             pending: 0,
             failed: 0,
+            ..*owner
         });
-        self.task_job.set(task, job);
+        self.task_job.set(task, owner.job);
         task
     }
 
