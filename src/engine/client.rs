@@ -232,8 +232,8 @@ impl Simulation<'_> {
         c.sends += 1;
         c.attempt_started = now;
         c.callee_local = (replica - e.first_callee) as u16;
-        let (edge, op, class, retry, task) =
-            (c.edge, c.op, u32::from(c.class), c.sends > 1, c.task);
+        let (edge, op, class, retry, task, job) =
+            (c.edge, c.op, u32::from(c.class), c.sends > 1, c.task, c.job);
         let give_up_at = after(now, e.timeout).min(deadline);
         let callee_deadline = if e.propagate_deadline {
             give_up_at
@@ -259,7 +259,12 @@ impl Simulation<'_> {
         }
         match self.chaos_on_send(edge) {
             ChaosEffect::None => {
-                let reply_to = ReplyTo { call, gen, task };
+                let reply_to = ReplyTo {
+                    call,
+                    gen,
+                    task,
+                    job,
+                };
                 self.admit(replica, op, class, reply_to, callee_deadline);
             }
             ChaosEffect::Delay(d) => {
@@ -291,6 +296,7 @@ impl Simulation<'_> {
             call,
             gen,
             task: c.task,
+            job: c.job,
         };
         let callee = self.callee_of(call);
         self.admit(callee, c.op, c.class.into(), reply_to, callee_deadline);
@@ -358,9 +364,6 @@ impl Simulation<'_> {
         if self.calls.gen(call) != gen || self.calls[call].state != CallState::InFlight {
             return;
         }
-        // The task's job is read when the call ends: start loading it now. (The task was
-        // requested with the call, when the reply was queued.)
-        self.jobs.prefetch(self.calls[call].job);
         self.calls.bump(call);
         match Outcome::from_code(outcome) {
             Outcome::Failed(cause) => self.attempt_failed(call, cause, true),

@@ -164,7 +164,9 @@ impl Simulation<'_> {
             }
             let j = &self.jobs[task.job];
             let replica = self.first_replica[task.service as usize] + u32::from(task.local_replica);
-            if (task.service, replica, u32::from(task.class)) != (j.service, j.replica, j.class) {
+            if (task.service, replica, u32::from(task.class))
+                != (j.service, j.replica, u32::from(j.class))
+            {
                 return Err(format!(
                     "task {t}: service, replica or class differs from its job's"
                 ));

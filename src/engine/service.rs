@@ -36,7 +36,7 @@ impl Simulation<'_> {
             replica,
             service,
             op,
-            class,
+            class: class as u16,
             reply_to,
             arrived: now,
             started: 0,
@@ -135,13 +135,22 @@ impl Simulation<'_> {
         j.started = now;
         j.running = true;
         let (replica, service, op, waited) = (j.replica, j.service, j.op, now - j.arrived);
+        let (class, reply_to) = (j.class, j.reply_to);
+        // The caller's call, task and job are read when this job answers, often a few
+        // dozen events from now and long after they were last touched: start loading
+        // them into the cache now, while there is time. (`reply_to_call` asks again.)
+        if !reply_to.is_source() {
+            self.calls.prefetch(reply_to.call);
+            self.tasks.prefetch(reply_to.task);
+            self.jobs.prefetch(reply_to.job);
+        }
         // What every task of the job copies, positioned by `new_task`. Replica and class
         // fit 16 bits: at most `MAX_REPLICAS` replicas a service, `MAX_CLASSES` classes.
         let owner = Task {
             job,
             service,
             local_replica: (replica - self.first_replica[service as usize]) as u16,
-            class: j.class as u16,
+            class,
             at: 0,
             end: 0,
             parent: NONE,
@@ -160,12 +169,6 @@ impl Simulation<'_> {
         let j = &self.jobs[job];
         let (replica, service, reply_to) = (j.replica, j.service, j.reply_to);
         let (arrived, started) = (j.arrived, j.started);
-        // The reply's event reads the call, then goes on with its task: start loading both
-        // before the books are kept, not after.
-        if !reply_to.is_source() {
-            self.calls.prefetch(reply_to.call);
-            self.tasks.prefetch(reply_to.task);
-        }
         let outcome = match outcome {
             Outcome::Ok if j.degraded => Outcome::Degraded,
             o => o,
@@ -303,8 +306,11 @@ impl Simulation<'_> {
             self.rec.wasted(service, work);
             return;
         }
-        // (The reply's event reads the call, then its task: a finished job has started
-        // loading both, see `finish_job`.)
+        // The reply's event reads the call, then goes on with its task and job, which
+        // have not been touched since the call was sent: start loading all three now.
+        self.calls.prefetch(to.call);
+        self.tasks.prefetch(to.task);
+        self.jobs.prefetch(to.job);
         let reply = Kind::Reply {
             outcome: outcome.code(),
         };

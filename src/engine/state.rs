@@ -16,7 +16,9 @@ pub struct Job {
     pub replica: u32,
     pub service: u32,
     pub op: u32,
-    pub class: u32,
+    /// At most `MAX_CLASSES` classes: 16 bits leave room for the caller's job in
+    /// `reply_to` within the line.
+    pub class: u16,
     /// Who waits for this job's answer.
     pub reply_to: ReplyTo,
     pub arrived: u64,
@@ -36,9 +38,12 @@ pub struct ReplyTo {
     /// The call's slot and its generation when the attempt was sent.
     pub call: u32,
     pub gen: u32,
-    /// The task that made the call. Why here? The answer goes on with that task soon
-    /// after reading the call; knowing it now, both loads start at once.
+    /// The task that made the call and its job. Why here? The answer goes on with that
+    /// task and job right after reading the call, and all three have usually not been
+    /// touched since the call was sent: knowing them here, the callee starts loading all
+    /// three at once, when it starts on the request and again when it answers.
     pub task: u32,
+    pub job: u32,
 }
 
 impl ReplyTo {
@@ -46,6 +51,7 @@ impl ReplyTo {
         call: NONE,
         gen: 0,
         task: NONE,
+        job: NONE,
     };
 
     #[inline]
