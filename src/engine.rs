@@ -28,7 +28,7 @@ pub mod trace;
 use crate::model::Model;
 use crate::observe::Recorder;
 use crate::scenario::Scenario;
-use arena::{Arena, HalfLine, Line, SlotKeys, SlotTable, NONE};
+use arena::{Arena, HalfLine, Line, SlotTable, NONE};
 use events::{EventQueue, Kind};
 use gates::GateLayout;
 use rng::Stream;
@@ -91,11 +91,6 @@ pub struct Simulation<'s> {
     pub(crate) jobs: Arena<Job, Line>,
     pub(crate) tasks: Arena<Task, HalfLine>,
     pub(crate) calls: Arena<Call, Line, true>,
-    /// Each job slot's replica, each task slot's job and each call slot's task, packed: a
-    /// crash finds what it takes down by scanning these instead of every record.
-    pub(crate) job_replica: SlotKeys,
-    pub(crate) task_job: SlotKeys,
-    pub(crate) call_task: SlotKeys,
     /// Each retried call's last backoff delay, which decorrelated jitter grows from: kept
     /// beside the calls, as only a failure that may retry reads it.
     pub(crate) last_backoff: SlotTable<u64>,
@@ -179,9 +174,6 @@ impl<'s> Simulation<'s> {
             jobs: Arena::default(),
             tasks: Arena::default(),
             calls: Arena::default(),
-            job_replica: SlotKeys::default(),
-            task_job: SlotKeys::default(),
-            call_task: SlotKeys::default(),
             last_backoff: SlotTable::default(),
             replicas,
             gates,

@@ -38,6 +38,11 @@ pub struct Arena<T, A = u8, const GENS: bool = false> {
     live: usize,
     /// `slots[i].gen` again, 4 bytes a slot, when `GENS`; empty otherwise.
     gens: Vec<u32>,
+    /// Whose each slot is (the engine's arenas: the replica), packed: a crash finds the
+    /// slots of its replica by scanning 4 bytes a slot instead of reading every record
+    /// (see `slots_with`). A freed slot keeps its last key: clearing it would cost every
+    /// free a store, for the benefit of the rare crash.
+    keys: Vec<u32>,
 }
 
 impl<T, A, const GENS: bool> Default for Arena<T, A, GENS> {
@@ -47,13 +52,15 @@ impl<T, A, const GENS: bool> Default for Arena<T, A, GENS> {
             free: Vec::new(),
             live: 0,
             gens: Vec::new(),
+            keys: Vec::new(),
         }
     }
 }
 
 impl<T, A, const GENS: bool> Arena<T, A, GENS> {
-    #[inline]
-    pub fn alloc(&mut self, item: T) -> u32 {
+    /// A slot for `item`, belonging to `key` until it is freed.
+    #[inline(always)]
+    pub fn alloc(&mut self, item: T, key: u32) -> u32 {
         self.live += 1;
         if let Some(i) = self.free.pop() {
             let slot = &mut self.slots[i as usize];
@@ -62,6 +69,7 @@ impl<T, A, const GENS: bool> Arena<T, A, GENS> {
             if GENS {
                 self.gens[i as usize] = slot.gen;
             }
+            self.keys[i as usize] = key;
             i
         } else {
             self.slots.push(Slot {
@@ -72,6 +80,7 @@ impl<T, A, const GENS: bool> Arena<T, A, GENS> {
             if GENS {
                 self.gens.push(0);
             }
+            self.keys.push(key);
             (self.slots.len() - 1) as u32
         }
     }
@@ -86,6 +95,11 @@ impl<T, A, const GENS: bool> Arena<T, A, GENS> {
         }
         self.free.push(i);
         self.live -= 1;
+    }
+
+    /// Whose slot `i` is, or was last.
+    pub fn key(&self, i: u32) -> u32 {
+        self.keys[i as usize]
     }
 
     #[inline]
@@ -104,12 +118,6 @@ impl<T, A, const GENS: bool> Arena<T, A, GENS> {
         } else {
             self.gen(i) == gen
         }
-    }
-
-    /// Whether slot `i` holds a live item.
-    #[inline]
-    pub fn is_live(&self, i: u32) -> bool {
-        self.slots.get(i as usize).is_some_and(Slot::is_live)
     }
 
     /// Invalidate the events pending for a live slot, keeping the slot.
@@ -181,47 +189,54 @@ fn prefetch_line(address: *const u8) {
     let _ = address;
 }
 
-/// One `u32` per arena slot, densely packed, for finding the slots that belong to
-/// something (a replica's jobs, a dead job's tasks) without reading every record: a scan
-/// of 4 bytes a slot instead of a whole cache line. A freed slot keeps its last value:
-/// the caller checks liveness on the few that match.
-#[derive(Default)]
-pub struct SlotKeys {
-    keys: Vec<u32>,
-}
-
-impl SlotKeys {
-    #[inline(always)]
-    pub fn set(&mut self, slot: u32, key: u32) {
-        match self.keys.get_mut(slot as usize) {
-            Some(k) => *k = key,
-            None => self.grow(slot, key),
+impl<T, A, const GENS: bool> Arena<T, A, GENS> {
+    /// The live slots belonging to `key`, in slot order.
+    pub fn slots_with(&self, key: u32) -> Vec<u32> {
+        let mut found = self.slots_keyed(key);
+        // Many of the slots found were freed since. The records (cold, some untouched for
+        // seconds) are loaded a few ahead of their liveness check, so that the misses
+        // overlap instead of coming one after another; those kept are then in the cache
+        // for the caller, who reads them all.
+        const AHEAD: usize = 8;
+        let mut kept = 0;
+        for i in 0..found.len() {
+            if let Some(&ahead) = found.get(i + AHEAD) {
+                self.prefetch(ahead);
+            }
+            let slot = found[i];
+            if self.slots[slot as usize].is_live() {
+                found[kept] = slot;
+                kept += 1;
+            }
         }
+        found.truncate(kept);
+        found
     }
 
-    /// The slot's last value (`NONE` if never set).
-    pub fn get(&self, slot: u32) -> u32 {
-        self.keys.get(slot as usize).copied().unwrap_or(NONE)
-    }
-
-    /// A slot past the end: the arena grew (rarely, and less and less often).
-    #[cold]
-    #[inline(never)]
-    fn grow(&mut self, slot: u32, key: u32) {
-        self.keys.resize(slot as usize, NONE);
-        self.keys.push(key);
-    }
-
-    /// Slots whose last value is accepted by `wanted`, in slot order.
-    pub fn slots_where<'a>(
-        &'a self,
-        mut wanted: impl FnMut(u32) -> bool + 'a,
-    ) -> impl Iterator<Item = u32> + 'a {
-        self.keys
-            .iter()
-            .enumerate()
-            .filter(move |&(_, &k)| wanted(k))
-            .map(|(i, _)| i as u32)
+    /// The slots whose last key is `key`, live or freed since, in slot order. Why in
+    /// blocks of 16? The keys are compared a block at a time into a bit mask, which the
+    /// compiler turns into a few vector instructions: a crash scans every slot of three
+    /// arenas, and matches are few.
+    fn slots_keyed(&self, key: u32) -> Vec<u32> {
+        const BLOCK: usize = 16;
+        let mut found = Vec::new();
+        let blocks = self.keys.chunks_exact(BLOCK);
+        let tail = blocks.remainder();
+        for (block, keys) in blocks.enumerate() {
+            let keys: &[u32; BLOCK] = keys.try_into().expect("a whole block");
+            let mut mask = 0u32;
+            for (i, &k) in keys.iter().enumerate() {
+                mask |= u32::from(k == key) << i;
+            }
+            while mask != 0 {
+                found.push((block * BLOCK) as u32 + mask.trailing_zeros());
+                mask &= mask - 1;
+            }
+        }
+        let whole = self.keys.len() - tail.len();
+        let in_tail = tail.iter().enumerate().filter(|&(_, &k)| k == key);
+        found.extend(in_tail.map(|(i, _)| (whole + i) as u32));
+        found
     }
 }
 
@@ -291,10 +306,10 @@ mod tests {
     #[test]
     fn reuse_moves_the_generation_on() {
         let mut a: Arena<i32> = Arena::default();
-        let i = a.alloc(1);
+        let i = a.alloc(1, 0);
         let g = a.gen(i);
         a.free(i);
-        let j = a.alloc(2);
+        let j = a.alloc(2, 0);
         assert_eq!(i, j);
         assert_ne!(a.gen(j), g);
         assert_eq!(a.live(), 1);
@@ -303,7 +318,7 @@ mod tests {
     #[test]
     fn live_indices_skip_freed_slots_and_survive_bumps() {
         let mut a: Arena<char, Line> = Arena::default();
-        let (x, y, z) = (a.alloc('x'), a.alloc('y'), a.alloc('z'));
+        let (x, y, z) = (a.alloc('x', 0), a.alloc('y', 0), a.alloc('z', 0));
         a.free(y);
         let g = a.gen(z);
         assert_ne!(a.bump(z), g);
@@ -311,24 +326,32 @@ mod tests {
     }
 
     #[test]
-    fn slot_keys_find_slots_in_order_and_fill_gaps_with_none() {
-        let mut k = SlotKeys::default();
-        k.set(3, 7);
-        k.set(0, 7);
-        k.set(1, 2);
-        assert_eq!(k.slots_where(|v| v == 7).collect::<Vec<_>>(), vec![0, 3]);
-        assert_eq!((k.get(1), k.get(2), k.get(9)), (2, NONE, NONE));
-        assert_eq!(k.slots_where(|v| v == NONE).collect::<Vec<_>>(), vec![2]);
+    fn keys_find_live_slots_in_order_across_blocks() {
+        let mut a: Arena<u32> = Arena::default();
+        // 41 slots: two whole blocks of 16 and a partial one; key 7 on a few of each.
+        let owners: Vec<u32> = (0..41).map(|i| if i % 5 == 0 { 7 } else { 2 }).collect();
+        let slots: Vec<u32> = owners.iter().map(|&k| a.alloc(k, k)).collect();
+        let sevens: Vec<u32> = slots.iter().copied().filter(|&i| i % 5 == 0).collect();
+        assert_eq!(a.slots_with(7), sevens);
+        // A freed slot is not found, though it keeps its key; reused, it is its new key's.
+        a.free(5);
+        a.free(16);
+        assert_eq!((a.key(5), a.key(16)), (7, 2));
+        assert_eq!(a.slots_with(7), vec![0, 10, 15, 20, 25, 30, 35, 40]);
+        assert_eq!(a.alloc(9, 7), 16);
+        assert_eq!(a.slots_with(7), vec![0, 10, 15, 16, 20, 25, 30, 35, 40]);
+        assert_eq!(a.slots_with(2).len(), 31);
+        assert!(a.slots_with(3).is_empty());
     }
 
     #[test]
     fn the_dense_generations_follow_every_change() {
         let mut a: Arena<u8, u8, true> = Arena::default();
-        let (x, y) = (a.alloc(1), a.alloc(2));
+        let (x, y) = (a.alloc(1, 0), a.alloc(2, 0));
         let (gx, gy) = (a.gen(x), a.gen(y));
         a.free(x);
         let gz = a.bump(y);
-        let z = a.alloc(3);
+        let z = a.alloc(3, 0);
         assert_eq!(z, x);
         assert!(!a.is_current(x, gx) && !a.is_current(y, gy));
         assert!(a.is_current(y, gz) && a.is_current(z, a.gen(z)));

@@ -27,16 +27,12 @@ impl Simulation<'_> {
     pub(crate) fn start_call(&mut self, task: u32, edge: u32, op: u32) {
         let now = self.now;
         let t = &self.tasks[task];
-        let call = self.calls.alloc(Call::new(
-            task,
-            t.job,
-            edge,
-            op,
-            t.class,
-            t.local_replica,
-            now,
-        ));
-        self.call_task.set(call, task);
+        // The call is its caller replica's: a crash there takes it down.
+        let replica = self.first_replica[t.service as usize] + u32::from(t.local_replica);
+        let call = self.calls.alloc(
+            Call::new(task, t.job, edge, op, t.class, t.local_replica, now),
+            replica,
+        );
         self.rec.edge(edge).calls += 1;
         self.policies.active_calls[edge as usize] += 1;
         self.attempt(call);

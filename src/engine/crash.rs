@@ -24,28 +24,14 @@ impl Simulation<'_> {
         }
         let service = r.service;
         let now = self.now;
-        // Everything that belongs to the replica: its jobs, their tasks and calls.
-        let dead_jobs: Vec<u32> = self
-            .job_replica
-            .slots_where(|r| r == replica)
-            .filter(|&j| self.jobs.is_live(j))
-            .collect();
-        // Which jobs die, by slot: tasks and calls are matched against these small tables
-        // rather than by loading each one's record (a cache miss apiece in a big run).
-        let dead_job = marked(self.jobs.slots(), &dead_jobs);
-        let dead_tasks: Vec<u32> = self
-            .task_job
-            .slots_where(|j| dead_job.get(j as usize) == Some(&true))
-            .filter(|&t| self.tasks.is_live(t))
-            .collect();
-        let dead_task = marked(self.tasks.slots(), &dead_tasks);
-        // A task waits on one call, or on several as the branches of its `Parallel`. In
-        // slot order, as the scan finds them: freed slots are reused in this order.
-        let dead_calls: Vec<u32> = self
-            .call_task
-            .slots_where(|t| dead_task.get(t as usize) == Some(&true))
-            .filter(|&c| self.calls.is_live(c))
-            .collect();
+        // Everything that belongs to the replica: its jobs, their tasks and calls, found
+        // by their slots' keys rather than by loading every record (a cache miss apiece
+        // in a big run). In slot order, as the scans find them: freed slots are reused in
+        // this order.
+        let dead_jobs = self.jobs.slots_with(replica);
+        let dead_tasks = self.tasks.slots_with(replica);
+        // A task waits on one call, or on several as the branches of its `Parallel`.
+        let dead_calls = self.calls.slots_with(replica);
         // Their callees keep working for nobody (counted as wasted work when they answer).
         for call in dead_calls {
             self.abandon_call(call);
@@ -115,13 +101,4 @@ impl Simulation<'_> {
                 .map_or(0, |m| m.warmup);
         self.rec.restarted(service);
     }
-}
-
-/// One flag per slot of an arena with `slots` slots, set for those listed.
-fn marked(slots: usize, listed: &[u32]) -> Vec<bool> {
-    let mut flags = vec![false; slots];
-    for &i in listed {
-        flags[i as usize] = true;
-    }
-    flags
 }

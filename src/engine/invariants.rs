@@ -153,16 +153,16 @@ impl Simulation<'_> {
             }
         }
         for j in self.jobs.live_indices() {
-            if self.job_replica.get(j) != self.jobs[j].replica {
+            if self.jobs.key(j) != self.jobs[j].replica {
                 return Err(format!("job {j}: slot key differs from its replica"));
             }
         }
         for t in self.tasks.live_indices() {
             let task = &self.tasks[t];
-            if self.task_job.get(t) != task.job {
-                return Err(format!("task {t}: slot key differs from its job"));
-            }
             let j = &self.jobs[task.job];
+            if self.tasks.key(t) != j.replica {
+                return Err(format!("task {t}: slot key differs from its job's replica"));
+            }
             let replica = self.first_replica[task.service as usize] + u32::from(task.local_replica);
             if (task.service, replica, u32::from(task.class))
                 != (j.service, j.replica, u32::from(j.class))
@@ -173,8 +173,8 @@ impl Simulation<'_> {
             }
         }
         for c in self.calls.live_indices() {
-            if self.call_task.get(c) != self.calls[c].task {
-                return Err(format!("call {c}: slot key differs from its task"));
+            if self.calls.key(c) != self.jobs[self.calls[c].job].replica {
+                return Err(format!("call {c}: slot key differs from its job's replica"));
             }
         }
         for (e, hot) in self.edge_hot.iter().enumerate() {

@@ -32,7 +32,7 @@ impl Simulation<'_> {
             self.reply(reply_to, Outcome::Failed(cause), service, 0);
             return;
         }
-        let job = self.jobs.alloc(Job {
+        let job = Job {
             replica,
             service,
             op,
@@ -43,8 +43,8 @@ impl Simulation<'_> {
             deadline,
             running: false,
             degraded: false,
-        });
-        self.job_replica.set(job, replica);
+        };
+        let job = self.jobs.alloc(job, replica);
         if self.tracer.is_some() {
             let trace = if reply_to.is_source() {
                 self.arrival_trace

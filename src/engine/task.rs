@@ -108,20 +108,20 @@ impl Simulation<'_> {
 
     /// A task at the start of sequence `seq`, for the same job as `owner` (whose job,
     /// service, replica and class it copies), spawned by `parent` (`NONE` for the job's
-    /// root task); the crash's key of its slot says whose it is.
+    /// root task); its slot is the job's replica's, for a crash to find.
     #[inline(always)]
     pub(crate) fn new_task(&mut self, owner: &Task, seq: u32, parent: u32) -> u32 {
         let (at, end) = self.model.program.bounds(seq);
-        let task = self.tasks.alloc(Task {
+        let replica = self.first_replica[owner.service as usize] + u32::from(owner.local_replica);
+        let task = Task {
             at,
             end,
             parent,
             pending: 0,
             failed: 0,
             ..*owner
-        });
-        self.task_job.set(task, owner.job);
-        task
+        };
+        self.tasks.alloc(task, replica)
     }
 
     pub(crate) fn on_work_done(&mut self, task: u32, gen: u32) {
