@@ -153,6 +153,14 @@ impl<T, A, const GENS: bool> Arena<T, A, GENS> {
         }
     }
 
+    /// Start loading slot `i`'s dense generation (with `GENS`), which `is_current` reads.
+    #[inline(always)]
+    pub fn prefetch_gen(&self, i: u32) {
+        if let Some(gen) = self.gens.get(i as usize) {
+            prefetch_line((gen as *const u32).cast::<u8>());
+        }
+    }
+
     pub fn live(&self) -> usize {
         self.live
     }

@@ -136,11 +136,13 @@ impl Simulation<'_> {
         j.running = true;
         let (replica, service, op, waited) = (j.replica, j.service, j.op, now - j.arrived);
         let (class, reply_to) = (j.class, j.reply_to);
-        // The caller's call, task and job are read when this job answers, often a few
-        // dozen events from now and long after they were last touched: start loading
-        // them into the cache now, while there is time. (`reply_to_call` asks again.)
+        // The caller's call (and its dense generation, which the answer checks first),
+        // task and job are read when this job answers, often a few dozen events from now
+        // and long after they were last touched: start loading them into the cache now,
+        // while there is time. (`reply_to_call` asks again.)
         if !reply_to.is_source() {
             self.calls.prefetch(reply_to.call);
+            self.calls.prefetch_gen(reply_to.call);
             self.tasks.prefetch(reply_to.task);
             self.jobs.prefetch(reply_to.job);
         }
