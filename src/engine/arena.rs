@@ -1,5 +1,6 @@
 //! Index arenas: a `Vec` of slots with a free list and a generation per slot, so that a
-//! handle held by a pending event can tell whether its slot was reused.
+//! handle held by a pending event can tell whether its slot was reused, and an owner key
+//! per slot, so that a crash can find its replica's records without reading them all.
 
 pub const NONE: u32 = u32::MAX;
 
@@ -178,26 +179,7 @@ impl<T, A, const GENS: bool> Arena<T, A, GENS> {
             .filter(|(_, s)| s.is_live())
             .map(|(i, _)| i as u32)
     }
-}
 
-/// Start loading the cache line holding `value`. Why by hand? The cascade's records are
-/// scattered over megabytes and read in chains (a reply reads the call, then its task,
-/// then the job): issuing the load of a record known to be needed soon lets the misses
-/// overlap instead of queueing one behind the other.
-#[inline(always)]
-fn prefetch_line(address: *const u8) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: `prefetcht0` is a hint: it never faults, even on an address outside the
-    // program's memory, and reads nothing into the program.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>(address.cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = address;
-}
-
-impl<T, A, const GENS: bool> Arena<T, A, GENS> {
     /// The live slots belonging to `key`, in slot order.
     pub fn slots_with(&self, key: u32) -> Vec<u32> {
         let mut found = self.slots_keyed(key);
@@ -246,6 +228,23 @@ impl<T, A, const GENS: bool> Arena<T, A, GENS> {
         found.extend(in_tail.map(|(i, _)| (whole + i) as u32));
         found
     }
+}
+
+/// Start loading the cache line holding `value`. Why by hand? The cascade's records are
+/// scattered over megabytes and read in chains (a reply reads the call, then its task,
+/// then the job): issuing the load of a record known to be needed soon lets the misses
+/// overlap instead of queueing one behind the other.
+#[inline(always)]
+fn prefetch_line(address: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `prefetcht0` is a hint: it never faults, even on an address outside the
+    // program's memory, and reads nothing into the program.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(address.cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = address;
 }
 
 /// Values kept beside an arena's slots for the runs that need them (a traced request's
