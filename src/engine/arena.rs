@@ -1,5 +1,5 @@
 //! Index arenas: a `Vec` of slots with a free list and a generation per slot, so that a
-//! handle held by a pending event can tell whether its slot was reused, and an owner key
+//! handle held by a pending event can tell whether its slot was reused, and an owner
 //! per slot, so that a crash can find its replica's records without reading them all.
 
 pub const NONE: u32 = u32::MAX;
@@ -39,11 +39,11 @@ pub struct Arena<T, A = u8, const GENS: bool = false> {
     live: usize,
     /// `slots[i].gen` again, 4 bytes a slot, when `GENS`; empty otherwise.
     gens: Vec<u32>,
-    /// Whose each slot is (the engine's arenas: the replica), packed: a crash finds the
+    /// Who owns each slot (in the engine's arenas: a replica), packed: a crash finds the
     /// slots of its replica by scanning 4 bytes a slot instead of reading every record
-    /// (see `slots_with`). A freed slot keeps its last key: clearing it would cost every
-    /// free a store, for the benefit of the rare crash.
-    keys: Vec<u32>,
+    /// (see `live_slots_of`). A freed slot keeps its last owner: clearing it would cost
+    /// every free a store, for the benefit of the rare crash.
+    owners: Vec<u32>,
 }
 
 impl<T, A, const GENS: bool> Default for Arena<T, A, GENS> {
@@ -53,15 +53,15 @@ impl<T, A, const GENS: bool> Default for Arena<T, A, GENS> {
             free: Vec::new(),
             live: 0,
             gens: Vec::new(),
-            keys: Vec::new(),
+            owners: Vec::new(),
         }
     }
 }
 
 impl<T, A, const GENS: bool> Arena<T, A, GENS> {
-    /// A slot for `item`, belonging to `key` until it is freed.
+    /// A slot for `item`, belonging to `owner` until it is freed.
     #[inline(always)]
-    pub fn alloc(&mut self, item: T, key: u32) -> u32 {
+    pub fn alloc(&mut self, item: T, owner: u32) -> u32 {
         self.live += 1;
         if let Some(i) = self.free.pop() {
             let slot = &mut self.slots[i as usize];
@@ -70,7 +70,7 @@ impl<T, A, const GENS: bool> Arena<T, A, GENS> {
             if GENS {
                 self.gens[i as usize] = slot.gen;
             }
-            self.keys[i as usize] = key;
+            self.owners[i as usize] = owner;
             i
         } else {
             self.slots.push(Slot {
@@ -81,7 +81,7 @@ impl<T, A, const GENS: bool> Arena<T, A, GENS> {
             if GENS {
                 self.gens.push(0);
             }
-            self.keys.push(key);
+            self.owners.push(owner);
             (self.slots.len() - 1) as u32
         }
     }
@@ -99,8 +99,8 @@ impl<T, A, const GENS: bool> Arena<T, A, GENS> {
     }
 
     /// Whose slot `i` is, or was last.
-    pub fn key(&self, i: u32) -> u32 {
-        self.keys[i as usize]
+    pub fn owner(&self, i: u32) -> u32 {
+        self.owners[i as usize]
     }
 
     #[inline]
@@ -180,9 +180,9 @@ impl<T, A, const GENS: bool> Arena<T, A, GENS> {
             .map(|(i, _)| i as u32)
     }
 
-    /// The live slots belonging to `key`, in slot order.
-    pub fn slots_with(&self, key: u32) -> Vec<u32> {
-        let mut found = self.slots_keyed(key);
+    /// The live slots belonging to `owner`, in slot order.
+    pub fn live_slots_of(&self, owner: u32) -> Vec<u32> {
+        let mut found = self.slots_once_of(owner);
         // Many of the slots found were freed since. The records (cold, some untouched for
         // seconds) are loaded a few ahead of their liveness check, so that the misses
         // overlap instead of coming one after another; those kept are then in the cache
@@ -203,28 +203,28 @@ impl<T, A, const GENS: bool> Arena<T, A, GENS> {
         found
     }
 
-    /// The slots whose last key is `key`, live or freed since, in slot order. Why in
-    /// blocks of 16? The keys are compared a block at a time into a bit mask, which the
+    /// The slots whose last owner is `owner`, live or freed since, in slot order. Why in
+    /// blocks of 16? The owners are compared a block at a time into a bit mask, which the
     /// compiler turns into a few vector instructions: a crash scans every slot of three
     /// arenas, and matches are few.
-    fn slots_keyed(&self, key: u32) -> Vec<u32> {
+    fn slots_once_of(&self, owner: u32) -> Vec<u32> {
         const BLOCK: usize = 16;
         let mut found = Vec::new();
-        let blocks = self.keys.chunks_exact(BLOCK);
+        let blocks = self.owners.chunks_exact(BLOCK);
         let tail = blocks.remainder();
-        for (block, keys) in blocks.enumerate() {
-            let keys: &[u32; BLOCK] = keys.try_into().expect("a whole block");
+        for (block, owners) in blocks.enumerate() {
+            let owners: &[u32; BLOCK] = owners.try_into().expect("a whole block");
             let mut mask = 0u32;
-            for (i, &k) in keys.iter().enumerate() {
-                mask |= u32::from(k == key) << i;
+            for (i, &o) in owners.iter().enumerate() {
+                mask |= u32::from(o == owner) << i;
             }
             while mask != 0 {
                 found.push((block * BLOCK) as u32 + mask.trailing_zeros());
                 mask &= mask - 1;
             }
         }
-        let whole = self.keys.len() - tail.len();
-        let in_tail = tail.iter().enumerate().filter(|&(_, &k)| k == key);
+        let whole = self.owners.len() - tail.len();
+        let in_tail = tail.iter().enumerate().filter(|&(_, &o)| o == owner);
         found.extend(in_tail.map(|(i, _)| (whole + i) as u32));
         found
     }
@@ -333,22 +333,22 @@ mod tests {
     }
 
     #[test]
-    fn keys_find_live_slots_in_order_across_blocks() {
+    fn owners_find_live_slots_in_order_across_blocks() {
         let mut a: Arena<u32> = Arena::default();
-        // 41 slots: two whole blocks of 16 and a partial one; key 7 on a few of each.
+        // 41 slots: two whole blocks of 16 and a partial one; owner 7 has a few of each.
         let owners: Vec<u32> = (0..41).map(|i| if i % 5 == 0 { 7 } else { 2 }).collect();
         let slots: Vec<u32> = owners.iter().map(|&k| a.alloc(k, k)).collect();
         let sevens: Vec<u32> = slots.iter().copied().filter(|&i| i % 5 == 0).collect();
-        assert_eq!(a.slots_with(7), sevens);
-        // A freed slot is not found, though it keeps its key; reused, it is its new key's.
+        assert_eq!(a.live_slots_of(7), sevens);
+        // A freed slot is not found, though it keeps its owner; reused, it is its new owner's.
         a.free(5);
         a.free(16);
-        assert_eq!((a.key(5), a.key(16)), (7, 2));
-        assert_eq!(a.slots_with(7), vec![0, 10, 15, 20, 25, 30, 35, 40]);
+        assert_eq!((a.owner(5), a.owner(16)), (7, 2));
+        assert_eq!(a.live_slots_of(7), vec![0, 10, 15, 20, 25, 30, 35, 40]);
         assert_eq!(a.alloc(9, 7), 16);
-        assert_eq!(a.slots_with(7), vec![0, 10, 15, 16, 20, 25, 30, 35, 40]);
-        assert_eq!(a.slots_with(2).len(), 31);
-        assert!(a.slots_with(3).is_empty());
+        assert_eq!(a.live_slots_of(7), vec![0, 10, 15, 16, 20, 25, 30, 35, 40]);
+        assert_eq!(a.live_slots_of(2).len(), 31);
+        assert!(a.live_slots_of(3).is_empty());
     }
 
     #[test]

@@ -142,7 +142,7 @@ impl Simulation<'_> {
     }
 
     /// What the engine keeps twice for speed agrees with the original: the calls' dense
-    /// generations, the slot keys a crash scans, the job's service, replica and class in
+    /// generations, the slot owners a crash scans, the job's service, replica and class in
     /// each of its tasks, the edges' hot copies (a scripted timeout change updates both).
     fn check_copies(&self) -> Result<(), String> {
         for i in 0..self.calls.slots() as u32 {
@@ -153,15 +153,17 @@ impl Simulation<'_> {
             }
         }
         for j in self.jobs.live_indices() {
-            if self.jobs.key(j) != self.jobs[j].replica {
-                return Err(format!("job {j}: slot key differs from its replica"));
+            if self.jobs.owner(j) != self.jobs[j].replica {
+                return Err(format!("job {j}: slot's owner differs from its replica"));
             }
         }
         for t in self.tasks.live_indices() {
             let task = &self.tasks[t];
             let j = &self.jobs[task.job];
-            if self.tasks.key(t) != j.replica {
-                return Err(format!("task {t}: slot key differs from its job's replica"));
+            if self.tasks.owner(t) != j.replica {
+                return Err(format!(
+                    "task {t}: slot's owner differs from its job's replica"
+                ));
             }
             let replica = self.first_replica[task.service as usize] + u32::from(task.local_replica);
             if (task.service, replica, u32::from(task.class))
@@ -173,8 +175,10 @@ impl Simulation<'_> {
             }
         }
         for c in self.calls.live_indices() {
-            if self.calls.key(c) != self.jobs[self.calls[c].job].replica {
-                return Err(format!("call {c}: slot key differs from its job's replica"));
+            if self.calls.owner(c) != self.jobs[self.calls[c].job].replica {
+                return Err(format!(
+                    "call {c}: slot's owner differs from its job's replica"
+                ));
             }
         }
         for (e, hot) in self.edge_hot.iter().enumerate() {
