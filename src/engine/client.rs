@@ -28,7 +28,7 @@ impl Simulation<'_> {
         let now = self.now;
         let t = &self.tasks[task];
         // The call is its caller replica's: a crash there takes it down.
-        let replica = self.first_replica[t.service as usize] + u32::from(t.local_replica);
+        let replica = self.replica_of(t);
         let call = self.calls.alloc(
             Call::new(task, t.job, edge, op, t.class, t.local_replica, now),
             replica,

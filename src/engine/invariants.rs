@@ -165,8 +165,7 @@ impl Simulation<'_> {
                     "task {t}: slot's owner differs from its job's replica"
                 ));
             }
-            let replica = self.first_replica[task.service as usize] + u32::from(task.local_replica);
-            if (task.service, replica, u32::from(task.class))
+            if (task.service, self.replica_of(task), u32::from(task.class))
                 != (j.service, j.replica, u32::from(j.class))
             {
                 return Err(format!(

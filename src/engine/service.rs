@@ -141,10 +141,8 @@ impl Simulation<'_> {
         // and long after they were last touched: start loading them into the cache now,
         // while there is time. (`reply_to_call` asks again.)
         if !reply_to.is_source() {
-            self.calls.prefetch(reply_to.call);
             self.calls.prefetch_gen(reply_to.call);
-            self.tasks.prefetch(reply_to.task);
-            self.jobs.prefetch(reply_to.job);
+            self.prefetch_caller(reply_to);
         }
         // What every task of the job copies, positioned by `new_task`. Replica and class
         // fit 16 bits: at most `MAX_REPLICAS` replicas a service, `MAX_CLASSES` classes.
@@ -310,12 +308,19 @@ impl Simulation<'_> {
         }
         // The reply's event reads the call, then goes on with its task and job, which
         // have not been touched since the call was sent: start loading all three now.
-        self.calls.prefetch(to.call);
-        self.tasks.prefetch(to.task);
-        self.jobs.prefetch(to.job);
+        self.prefetch_caller(to);
         let reply = Kind::Reply {
             outcome: outcome.code(),
         };
         self.queue.schedule_now(self.now, reply, to.call, to.gen);
+    }
+
+    /// Ask the CPU to start loading the records an answer to `to` reads: the call, the
+    /// task that made it and that task's job.
+    #[inline(always)]
+    fn prefetch_caller(&self, to: ReplyTo) {
+        self.calls.prefetch(to.call);
+        self.tasks.prefetch(to.task);
+        self.jobs.prefetch(to.job);
     }
 }

@@ -87,8 +87,7 @@ impl Simulation<'_> {
         };
         let mut factor = self.slowdown[s];
         if let Some(m) = self.model.services[s].memory {
-            let replica = self.first_replica[s] + u32::from(t.local_replica);
-            if self.now < self.replicas[replica as usize].warm_until {
+            if self.now < self.replicas[self.replica_of(t) as usize].warm_until {
                 factor *= m.warmup_slowdown;
             }
         }
@@ -97,6 +96,12 @@ impl Simulation<'_> {
         } else {
             (d as f64 * factor).min(8.64e15) as u64
         }
+    }
+
+    /// The replica running the task's job (the task keeps its index within the service).
+    #[inline]
+    pub(crate) fn replica_of(&self, t: &Task) -> u32 {
+        self.first_replica[t.service as usize] + u32::from(t.local_replica)
     }
 
     #[inline]
@@ -112,7 +117,7 @@ impl Simulation<'_> {
     #[inline(always)]
     pub(crate) fn new_task(&mut self, owner: &Task, seq: u32, parent: u32) -> u32 {
         let (at, end) = self.model.program.bounds(seq);
-        let replica = self.first_replica[owner.service as usize] + u32::from(owner.local_replica);
+        let replica = self.replica_of(owner);
         let task = Task {
             at,
             end,
