@@ -130,7 +130,7 @@ impl RetryPolicy {
         check(
             self.max_attempts <= MAX_ATTEMPTS,
             "max_attempts",
-            "must be at most 1000 (real clients retry a few times)",
+            &format!("must be at most {MAX_ATTEMPTS} (real clients retry a few times)"),
         )?;
         check(self.deadline != Some(0), "deadline", "must be positive")?;
         self.backoff.validate()
