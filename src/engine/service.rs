@@ -309,6 +309,16 @@ impl Simulation<'_> {
         // The reply's event reads the call, then goes on with its task and job, which
         // have not been touched since the call was sent: start loading all three now.
         self.prefetch_caller(to);
+        // And one level up: the caller's own answer is often the next thing it does (a
+        // service whose last step is this call), and its caller's records are colder
+        // still, untouched since that caller sent its call, seconds ago in a cascade.
+        // The caller's job was loaded when this job started (`take_worker`), so reading
+        // its reply address here rarely waits; loading its caller's three records now
+        // rather than when the caller answers gives them an event's time to arrive.
+        let up = self.jobs[to.job].reply_to;
+        if !up.is_source() {
+            self.prefetch_caller(up);
+        }
         let reply = Kind::Reply {
             outcome: outcome.code(),
         };
