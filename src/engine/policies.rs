@@ -201,6 +201,11 @@ impl Simulation<'_> {
         if let Some((cause, _)) = failure {
             self.rec.attempt_failed(c.edge, cause);
         }
+        // Most edges have none of the policies below, and a call holds a retry place or a
+        // breaker permit only on an edge with a budget or a breaker: nothing else to do.
+        if self.policies.present[edge] == 0 {
+            return;
+        }
         let failed = failure.is_some();
         self.release_retry(call);
         if let Some(permit) = self.calls[call].take_permit() {
