@@ -156,6 +156,9 @@ impl Simulation<'_> {
         self.gates[gate as usize].in_use -= 1;
     }
 
+    /// Give back the call's pool connection and bulkhead slot, if it holds them. Inlined:
+    /// every attempt's end asks, and most calls hold neither.
+    #[inline(always)]
     fn release_held(&mut self, call: u32) {
         if self.calls[call].take(Holds::Pool) {
             self.release_gate(self.pool_of(call));

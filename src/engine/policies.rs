@@ -154,9 +154,22 @@ fn breaker_code(state: BreakerState) -> u8 {
 
 impl Simulation<'_> {
     /// A reason to refuse the attempt before it takes any resource.
+    ///
+    /// Why split, here and in `record_attempt`? Every attempt asks, few edges have the
+    /// policies that answer: the question is a byte inlined where it is asked, and only
+    /// edges with a policy pay for a call into the rest.
+    #[inline(always)]
     pub(crate) fn admission_refusal(&mut self, call: u32) -> Option<Cause> {
-        let now = self.now;
         let edge = self.calls[call].edge as usize;
+        if self.policies.present[edge] & (BREAKER | THROTTLE) == 0 {
+            return None;
+        }
+        self.refusal_by_policies(call, edge)
+    }
+
+    /// `admission_refusal` on an edge with a breaker or a throttle.
+    fn refusal_by_policies(&mut self, call: u32, edge: usize) -> Option<Cause> {
+        let now = self.now;
         if let Some(breaker) = self.policies.breaker_mut(edge) {
             let acquire = breaker.try_acquire(now);
             if let Some(t) = acquire.transition {
@@ -189,7 +202,26 @@ impl Simulation<'_> {
     /// Account for an attempt that ended (`None` = success). `reached` says whether the
     /// attempt got to the callee (its answer or its timeout), as opposed to being refused
     /// on the caller's side.
+    #[inline(always)]
     pub(crate) fn record_attempt(
+        &mut self,
+        call: u32,
+        failure: Option<(Cause, FailureKind)>,
+        reached: bool,
+    ) {
+        let edge = self.calls[call].edge;
+        if let Some((cause, _)) = failure {
+            self.rec.attempt_failed(edge, cause);
+        }
+        // Most edges have none of the policies below, and a call holds a retry place or a
+        // breaker permit only on an edge with a budget or a breaker: nothing else to do.
+        if self.policies.present[edge as usize] != 0 {
+            self.record_in_policies(call, failure, reached);
+        }
+    }
+
+    /// `record_attempt` on an edge with at least one policy.
+    fn record_in_policies(
         &mut self,
         call: u32,
         failure: Option<(Cause, FailureKind)>,
@@ -198,14 +230,6 @@ impl Simulation<'_> {
         let now = self.now;
         let c = self.calls[call];
         let edge = c.edge as usize;
-        if let Some((cause, _)) = failure {
-            self.rec.attempt_failed(c.edge, cause);
-        }
-        // Most edges have none of the policies below, and a call holds a retry place or a
-        // breaker permit only on an edge with a budget or a breaker: nothing else to do.
-        if self.policies.present[edge] == 0 {
-            return;
-        }
         let failed = failure.is_some();
         self.release_retry(call);
         if let Some(permit) = self.calls[call].take_permit() {
