@@ -217,6 +217,11 @@ impl Simulation<'_> {
         // breaker permit only on an edge with a budget or a breaker: nothing else to do.
         if self.policies.present[edge as usize] != 0 {
             self.record_in_policies(call, failure, reached);
+        } else {
+            debug_assert!(
+                !self.calls[call].holds(Holds::Retry) && !self.calls[call].holds(Holds::Permit),
+                "a call on an edge without policies holds a retry place or a permit"
+            );
         }
     }
 
