@@ -316,7 +316,8 @@ impl Simulation<'_> {
         // still, untouched since that caller sent its call, seconds ago in a cascade.
         // The caller's job was loaded when this job started (`take_worker`), so reading
         // its reply address here rarely waits; loading its caller's three records now
-        // rather than when the caller answers gives them an event's time to arrive.
+        // rather than when the caller answers gives them an event's time to arrive. (The
+        // caller's job is live: the call is, and a task ends only once its calls are back.)
         let up = self.jobs[to.job].reply_to;
         if !up.is_source() {
             self.prefetch_caller(up);
