@@ -46,6 +46,7 @@ const BREAKER: u8 = 1;
 const THROTTLE: u8 = 2;
 const OUTLIER: u8 = 4;
 const BUDGET: u8 = 8;
+const ANY: u8 = BREAKER | THROTTLE | OUTLIER | BUDGET;
 
 /// Edge `edge`'s state of a policy if its presence bit is set: the states are only
 /// indexed and read then.
@@ -113,6 +114,7 @@ impl Policies {
         }
     }
 
+    /// Whether the edge has the policy, or any of several (`BREAKER | THROTTLE`, `ANY`).
     #[inline]
     fn has(&self, edge: usize, policy: u8) -> bool {
         self.present[edge] & policy != 0
@@ -161,7 +163,7 @@ impl Simulation<'_> {
     #[inline(always)]
     pub(crate) fn admission_refusal(&mut self, call: u32) -> Option<Cause> {
         let edge = self.calls[call].edge as usize;
-        if self.policies.present[edge] & (BREAKER | THROTTLE) == 0 {
+        if !self.policies.has(edge, BREAKER | THROTTLE) {
             return None;
         }
         self.refusal_by_policies(call, edge)
@@ -215,7 +217,7 @@ impl Simulation<'_> {
         }
         // Most edges have none of the policies below, and a call holds a retry place or a
         // breaker permit only on an edge with a budget or a breaker: nothing else to do.
-        if self.policies.present[edge as usize] != 0 {
+        if self.policies.has(edge as usize, ANY) {
             self.record_in_policies(call, failure, reached);
         } else {
             debug_assert!(
