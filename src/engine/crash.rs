@@ -24,13 +24,12 @@ impl Simulation<'_> {
         }
         let service = r.service;
         let now = self.now;
-        // Everything that belongs to the replica: its jobs, their tasks and calls, found
-        // by their slots' owners rather than by loading every record (a cache miss apiece
-        // in a big run). In slot order, as the scans find them: freed slots are reused in
-        // this order.
+        // Everything that belongs to the replica: its jobs, their tasks and the calls those
+        // wait on, found by their slots' owners rather than by loading every record (a
+        // cache miss apiece in a big run). In slot order, as the scans find them: freed
+        // slots are reused in this order.
         let dead_jobs = self.jobs.live_slots_of(replica);
         let dead_tasks = self.tasks.live_slots_of(replica);
-        // A task waits on one call, or on several as the branches of its `Parallel`.
         let dead_calls = self.calls.live_slots_of(replica);
         // Their callees keep working for nobody (counted as wasted work when they answer).
         for call in dead_calls {

@@ -146,7 +146,7 @@ impl Simulation<'_> {
         }
         // What every task of the job copies, positioned by `new_task`. Replica and class
         // fit 16 bits: at most `MAX_REPLICAS` replicas a service, `MAX_CLASSES` classes.
-        let owner = Task {
+        let template = Task {
             job,
             service,
             local_replica: (replica - self.first_replica[service as usize]) as u16,
@@ -160,7 +160,7 @@ impl Simulation<'_> {
         self.replicas[replica as usize].busy += 1;
         self.rec.started(service, now, waited, from_queue);
         let body = self.model.operations[op as usize].body;
-        self.new_task(&owner, body, NONE)
+        self.new_task(&template, body, NONE)
     }
 
     /// The job's root task ended: release the worker, answer the caller, start the next.

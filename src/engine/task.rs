@@ -106,25 +106,25 @@ impl Simulation<'_> {
 
     #[inline]
     fn spawn(&mut self, parent: u32, seq: u32) {
-        let owner = self.tasks[parent];
-        let child = self.new_task(&owner, seq, parent);
+        let template = self.tasks[parent];
+        let child = self.new_task(&template, seq, parent);
         self.run_task(child);
     }
 
-    /// A task at the start of sequence `seq`, for the same job as `owner` (whose job,
+    /// A task at the start of sequence `seq`, for the same job as `template` (whose job,
     /// service, replica and class it copies), spawned by `parent` (`NONE` for the job's
     /// root task); its slot is the job's replica's, for a crash to find.
     #[inline(always)]
-    pub(crate) fn new_task(&mut self, owner: &Task, seq: u32, parent: u32) -> u32 {
+    pub(crate) fn new_task(&mut self, template: &Task, seq: u32, parent: u32) -> u32 {
         let (at, end) = self.model.program.bounds(seq);
-        let replica = self.replica_of(owner);
+        let replica = self.replica_of(template);
         let task = Task {
             at,
             end,
             parent,
             pending: 0,
             failed: 0,
-            ..*owner
+            ..*template
         };
         self.tasks.alloc(task, replica)
     }
