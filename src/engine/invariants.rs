@@ -143,7 +143,8 @@ impl Simulation<'_> {
 
     /// What the engine keeps twice for speed agrees with the original: the calls' dense
     /// generations, the slot owners a crash scans, the job's service, replica and class in
-    /// each of its tasks, the edges' hot copies (a scripted timeout change updates both).
+    /// each of its tasks, the task's job in each of its calls, the calling task and job in
+    /// a reply address, the edges' hot copies (a scripted timeout change updates both).
     fn check_copies(&self) -> Result<(), String> {
         for i in 0..self.calls.slots() as u32 {
             if !self.calls.is_current(i, self.calls.gen(i)) {
@@ -174,9 +175,27 @@ impl Simulation<'_> {
             }
         }
         for c in self.calls.live_indices() {
-            if self.calls.owner(c) != self.jobs[self.calls[c].job].replica {
+            let call = &self.calls[c];
+            if call.job != self.tasks[call.task].job {
+                return Err(format!("call {c}: job differs from its task's"));
+            }
+            if self.calls.owner(c) != self.jobs[call.job].replica {
                 return Err(format!(
                     "call {c}: slot's owner differs from its job's replica"
+                ));
+            }
+        }
+        // A job's reply address names the calling task and job beside the call (to load
+        // them ahead): while the call waits for this answer, they must be the call's.
+        for j in self.jobs.live_indices() {
+            let to = self.jobs[j].reply_to;
+            if to.is_source() || !self.calls.is_current(to.call, to.gen) {
+                continue;
+            }
+            let call = &self.calls[to.call];
+            if (to.task, to.job) != (call.task, call.job) {
+                return Err(format!(
+                    "job {j}: reply address's task or job differs from its call's"
                 ));
             }
         }
